@@ -1,0 +1,1 @@
+"""motcua: a one-stop shop platform for online public services."""

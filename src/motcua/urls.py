@@ -1,0 +1,21 @@
+"""Root URL configuration: each app owns its urls.py."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+handler400 = "motcua.core.views.bad_request"
+handler403 = "motcua.core.views.permission_denied"
+handler404 = "motcua.core.views.page_not_found"
+handler500 = "motcua.core.views.server_error"
+
+urlpatterns = [
+    path("", include("motcua.portal.urls")),
+    path("accounts/", include("motcua.accounts.urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("agencies/", include("motcua.agencies.urls")),
+    path("backoffice/", include("motcua.accounts.backoffice_urls")),
+    path("django-admin/", admin.site.urls),
+]
+if settings.IDP_ENABLED:
+    urlpatterns.append(path("idp/", include("motcua.accounts.idp.urls")))
