@@ -1,6 +1,7 @@
 """Agency directory and the administrative units in force since 1 July 2025."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -10,6 +11,7 @@ from motcua.accounts.constants import Role
 from motcua.core.models import TimeStampedModel
 
 from .constants import AdminUnitLevel, AgencyLevel
+from .opening_hours import validate_opening_hours
 
 
 class AdminUnit(models.Model):
@@ -81,6 +83,13 @@ class Agency(TranslatedNameMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            validate_opening_hours(self.opening_hours)
+        except ValidationError as error:
+            raise ValidationError({"opening_hours": error.messages}) from error
 
 
 class Membership(TimeStampedModel):

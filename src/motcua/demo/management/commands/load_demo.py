@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from motcua.demo import services
+
+
+class Command(BaseCommand):
+    help = "Create or update the Điện Biên demo data (agencies, staff, citizens) and print the logins. Idempotent."
+
+    def handle(self, *args, **options):
+        result = services.load_demo()
+        if result.admin_units_loaded:
+            self.stdout.write("Administrative units loaded.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: {result.agencies} agencies, {result.staff} staff accounts "
+                f"({result.memberships} roles, {result.totp_devices} TOTP devices), {result.citizens} citizens."
+            )
+        )
+        for warning in result.warnings:
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
+        self.stdout.write("")
+        self.stdout.write(services.login_text())
