@@ -28,10 +28,12 @@ CSP_LISTENER_SCRIPT = (
 class ConsoleEntry:
     kind: str  # console message type ("error", "warning", ...) or "pageerror"
     text: str
-    url: str
+    url: str  # the page's URL
+    source: str = ""  # the script or resource the message is about, when the browser says
 
     def __str__(self) -> str:
-        return f"[{self.kind}] {self.text} ({self.url})"
+        where = f"{self.url}, {self.source}" if self.source and self.source != self.url else self.url
+        return f"[{self.kind}] {self.text} ({where})"
 
     @property
     def is_csp_violation(self) -> bool:
@@ -54,7 +56,7 @@ class BrowserConsole:
 
     def _on_console(self, message) -> None:
         page_url = message.page.url if message.page else ""
-        self.entries.append(ConsoleEntry(message.type, message.text, page_url))
+        self.entries.append(ConsoleEntry(message.type, message.text, page_url, message.location.get("url", "")))
 
     def _on_web_error(self, web_error) -> None:
         page_url = web_error.page.url if web_error.page else ""
