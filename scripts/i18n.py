@@ -33,6 +33,10 @@ PLURAL_FORMS = {
 }
 
 
+def _nplurals(lang: str) -> int:
+    return int(PLURAL_FORMS[lang].split(";")[0].split("=")[1])
+
+
 def headers() -> None:
     """Set each catalogue's header (makemessages leaves placeholders)."""
     for lang, plural in PLURAL_FORMS.items():
@@ -44,6 +48,10 @@ def headers() -> None:
             "Content-Type": "text/plain; charset=UTF-8",
         })
         po.metadata.pop("Report-Msgid-Bugs-To", None)
+        po.metadata["PO-Revision-Date"] = po.metadata.get("POT-Creation-Date", "")
+        for entry in po:  # keep exactly as many plural forms as the language has
+            if entry.msgid_plural:
+                entry.msgstr_plural = {i: entry.msgstr_plural.get(i, "") for i in range(_nplurals(lang))}
         po.metadata["Language-Team"] = "motcua"
         po.metadata["Last-Translator"] = "motcua"
         po.save()
@@ -90,7 +98,7 @@ def import_(lang: str, path: str) -> None:
             continue
         if entry.msgid_plural:
             values = value if isinstance(value, list) else [value, value]
-            entry.msgstr_plural = dict(enumerate(values))
+            entry.msgstr_plural = dict(enumerate(values[:_nplurals(lang)]))
         else:
             entry.msgstr = value
         if "fuzzy" in entry.flags:

@@ -3,6 +3,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+# The Django admin also requires a verified second factor (staff TOTP).
+admin.site.__class__ = OTPAdminSite
 
 handler400 = "motcua.core.views.bad_request"
 handler403 = "motcua.core.views.permission_denied"
@@ -14,7 +18,7 @@ urlpatterns = [
     path("accounts/", include("motcua.accounts.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("agencies/", include("motcua.agencies.urls")),
-    path("backoffice/", include("motcua.accounts.backoffice_urls")),
+    path("backoffice/", include("motcua.instruction.urls")),
     path("django-admin/", admin.site.urls),
 ]
 if settings.IDP_ENABLED:
