@@ -297,9 +297,9 @@ if IDP_RSA_PRIVATE_KEY_PATH.is_file():
     OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = IDP_RSA_PRIVATE_KEY_PATH.read_text()
 # The sign-in page lists the sandbox's fictitious people and their shared password.
 IDP_SHOW_DEMO_ACCOUNTS = env.bool("IDP_SHOW_DEMO_ACCOUNTS", default=True)
-# Shown on the sign-in page; the same password the demo data gives every sandbox identity
-# (demo/services.py DEMO_PASSWORD).
-IDP_DEMO_PASSWORD = env.str("IDP_DEMO_PASSWORD", default="Demo@2026!motcua")
+# The one password `load_demo` gives every demo account (staff and sandbox identities);
+# the IdP sign-in page shows it. Demo data only: real accounts never get it.
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Demo@2026!motcua")
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")

@@ -28,7 +28,6 @@ from motcua.agencies import services as agency_services
 from motcua.agencies.constants import AdminUnitLevel, AgencyLevel
 from motcua.agencies.models import AdminUnit, Agency
 
-DEMO_PASSWORD = "Demo@2026!motcua"
 """Shared by every demo account (staff and demo identity provider). Passes the validators."""
 
 PROVINCE_CODENAME = "dien_bien"
@@ -220,9 +219,9 @@ def _load_staff(agencies: dict[str, Agency], result: DemoResult) -> None:
         )
     for staff in STAFF:
         account = account_services.upsert_staff_user(
-            email=staff.email, full_name=staff.full_name, password=DEMO_PASSWORD, is_superuser=staff.role is None
+            email=staff.email, full_name=staff.full_name, password=settings.DEMO_PASSWORD, is_superuser=staff.role is None
         )
-        validate_password(DEMO_PASSWORD, user=account)
+        validate_password(settings.DEMO_PASSWORD, user=account)
         result.staff += 1
         if staff.role is not None:
             agency_services.add_membership(user=account, agency=agencies[staff.agency_eid], role=staff.role)
@@ -250,7 +249,7 @@ def _load_citizens(province: AdminUnit, result: DemoResult) -> None:
         commune = _commune(province, citizen.commune_codename)
         upsert(
             personal_id=citizen.personal_id,
-            password=DEMO_PASSWORD,
+            password=settings.DEMO_PASSWORD,
             full_name=citizen.full_name,
             birth_date=citizen.birth_date,
             gender=citizen.gender,
@@ -289,7 +288,7 @@ def login_text() -> str:
     site = settings.SITE_URL
     width = max(len(s.email) for s in STAFF)
     lines = [
-        f"Demo accounts — one password for all of them: {DEMO_PASSWORD}",
+        f"Demo accounts — one password for all of them: {settings.DEMO_PASSWORD}",
         "",
         f"Staff: sign in at {site}{reverse('accounts:login')} with e-mail, password and an authentication code.",
         *(f"  {s.email.ljust(width)}  {s.full_name} ({s.description})" for s in STAFF),

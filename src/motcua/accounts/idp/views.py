@@ -73,7 +73,7 @@ def sign_in(request):
         "next": next_url,
         "client": _client_of(next_url),
         "demo_accounts": list(selectors.list_demo_identities()) if show_demo else None,
-        "demo_password": settings.IDP_DEMO_PASSWORD if show_demo else None,
+        "demo_password": settings.DEMO_PASSWORD if show_demo else None,
     }
     return _allow_relying_party_form_action(render(request, "accounts/idp/sign_in.html", context))
 

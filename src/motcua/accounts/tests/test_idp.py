@@ -107,7 +107,7 @@ def test_sign_in_page_lists_demo_accounts_when_enabled(client, settings):
 
     page = client.get("/idp/sign-in/").content.decode()
 
-    assert identity.personal_id in page and settings.IDP_DEMO_PASSWORD in page
+    assert identity.personal_id in page and settings.DEMO_PASSWORD in page
 
 
 def test_sign_in_page_hides_demo_accounts_when_disabled(client, settings):
@@ -117,7 +117,7 @@ def test_sign_in_page_hides_demo_accounts_when_disabled(client, settings):
 
     page = client.get("/idp/sign-in/").content.decode()
 
-    assert identity.personal_id not in page and settings.IDP_DEMO_PASSWORD not in page
+    assert identity.personal_id not in page and settings.DEMO_PASSWORD not in page
 
 
 def test_sign_in_ignores_a_next_url_outside_the_idp(client):

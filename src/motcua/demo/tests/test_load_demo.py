@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
@@ -71,8 +72,8 @@ def test_load_demo_gives_each_staff_role_a_totp_device_and_the_shared_password()
     staff = User.objects.filter(kind=UserKind.STAFF)
     assert staff.count() == 5
     for user in staff:
-        assert user.check_password(services.DEMO_PASSWORD)
-        validate_password(services.DEMO_PASSWORD, user=user)
+        assert user.check_password(settings.DEMO_PASSWORD)
+        validate_password(settings.DEMO_PASSWORD, user=user)
         if hasattr(services.account_services, "provision_totp_device"):
             device = TOTPDevice.objects.get(user=user)
             assert device.confirmed and device.key == services.demo_totp_key(user.email)
@@ -116,7 +117,7 @@ def test_load_demo_command_prints_the_logins(capsys):
 
     out = capsys.readouterr().out
     assert "7 agencies, 5 staff accounts" in out
-    assert services.DEMO_PASSWORD in out
+    assert settings.DEMO_PASSWORD in out
     assert "tiepnhan@dienbien.motcua.local" in out and "admin@dienbien.motcua.local" in out
     assert "manage.py demo_totp <email>" in out
     assert all(c.personal_id in out for c in services.CITIZENS)

@@ -6,6 +6,9 @@ from motcua.demo import services
 class Command(BaseCommand):
     help = "Create or update the Điện Biên demo data (agencies, staff, citizens) and print the logins. Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="Do not print the logins (make demo prints them when the server starts).")
+
     def handle(self, *args, **options):
         result = services.load_demo()
         if result.admin_units_loaded:
@@ -18,5 +21,6 @@ class Command(BaseCommand):
         )
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
-        self.stdout.write("")
-        self.stdout.write(services.login_text())
+        if not options["quiet"]:
+            self.stdout.write("")
+            self.stdout.write(services.login_text())
