@@ -73,7 +73,7 @@ MIDDLEWARE = [
     # Replaces SessionMiddleware: the demo identity provider under /idp/ keeps its own
     # session cookie, as a separate site would (see accounts/middleware.py).
     "motcua.accounts.middleware.SplitSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "motcua.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -186,6 +186,8 @@ LANGUAGE_CODE = env.str("DEFAULT_LANGUAGE", default="vi")
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "motcua_language"
+# Follow the browser's Accept-Language too (off: Vietnamese unless the person chose otherwise).
+LANGUAGE_FROM_BROWSER = env.bool("LANGUAGE_FROM_BROWSER", default=False)
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -242,6 +244,8 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="motcua")
 # is configuration only.
 OIDC_ENABLED = env.bool("OIDC_ENABLED", default=True)
 _IDP = env.str("OIDC_OP_BASE_URL", default=f"{SITE_URL}/idp/o")
+# Shown to citizens as the source of their identity data (e.g. "VNeID").
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")
 OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="motcua-portal")
 OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="") or _secret_from_file("oidc_client_secret")
 OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")

@@ -20,7 +20,8 @@ def home(request):
 @login_required(login_url="accounts:citizen-login")
 def my_dossiers(request):
     # Dossiers arrive with the filing issue; until then the page shows its empty state.
-    return render(request, "portal/my_dossiers.html", {"dossiers": []})
+    context = {"dossiers": [], "identity_provider_name": settings.OIDC_PROVIDER_NAME}
+    return render(request, "portal/my_dossiers.html", context)
 
 
 def _safe_next(request, candidate: str | None) -> str:

@@ -107,3 +107,26 @@ def test_page_sends_a_csp_without_unsafe_inline_scripts(client, method, path, da
     assert "*" not in script_src and "data:" not in script_src
     assert directives["object-src"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
+
+
+def test_browser_language_does_not_override_vietnamese_by_default(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert b'<html lang="vi">' in response.content
+
+
+def test_browser_language_is_followed_when_configured(client, settings):
+    settings.LANGUAGE_FROM_BROWSER = True
+
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+
+    assert b'<html lang="fr">' in response.content
+
+
+def test_chosen_language_wins_over_the_browser_language(client, settings):
+    settings.LANGUAGE_FROM_BROWSER = True
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+
+    assert b'<html lang="en">' in response.content
