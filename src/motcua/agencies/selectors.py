@@ -7,6 +7,8 @@ The public directory is not tenant-scoped (every agency is public); staff-scoped
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Prefetch, QuerySet
 
 from motcua.core.errors import NotFound
@@ -60,3 +62,42 @@ def list_memberships_for_user(*, user) -> QuerySet[Membership]:
     if not getattr(user, "is_authenticated", False):
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("agency").order_by("agency__eid_code", "role")
+
+
+def agency_ids_for_role(*, user, role: str) -> set[int]:
+    """Ids of the agencies where `user` holds `role`, with all their descendant agencies
+    (a provincial procedure administrator also manages the departments' procedures).
+    Superusers get every agency. One query per tree level (agency trees are shallow)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return set(Agency.objects.values_list("id", flat=True))
+    found = set(Membership.objects.filter(user=user, role=role).values_list("agency_id", flat=True))
+    frontier = set(found)
+    while frontier:
+        frontier = set(Agency.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        found |= frontier
+    return found
+
+
+# --- Administrative-unit codes for validation -------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def admin_unit_codes() -> dict:
+    """Every province and commune code, loaded once per process (two queries):
+    {"provinces": {code: name}, "communes": {code: (name, province_code)}}.
+
+    Field validation uses it so that checking a form step never queries per field. Units change
+    only when `load_admin_units` runs; call `admin_unit_codes.cache_clear()` after loading
+    (tests that load units do)."""
+    provinces = dict(
+        AdminUnit.objects.filter(level=AdminUnitLevel.PROVINCE).values_list("code", "name")
+    )
+    communes = {
+        code: (name, province)
+        for code, name, province in AdminUnit.objects.filter(level=AdminUnitLevel.COMMUNE).values_list(
+            "code", "name", "parent__code"
+        )
+    }
+    return {"provinces": provinces, "communes": communes}
