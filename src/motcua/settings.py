@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.accounts",
     "motcua.agencies",
+    "motcua.procedures",
     "motcua.portal",
     "motcua.instruction",
     "motcua.demo",

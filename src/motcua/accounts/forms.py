@@ -12,6 +12,8 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.forms import AccessibleFormMixin
+
 from . import lockout, tasks
 from .constants import UserKind
 
@@ -19,31 +21,6 @@ EMAIL_MAX_LENGTH = 254
 # Long enough for any passphrase, short enough that nobody makes the server hash megabytes.
 PASSWORD_MAX_LENGTH = 1024
 TOTP_CODE_RE = re.compile(r"[0-9]{6}")
-
-
-class AccessibleFormMixin:
-    """Points each input at its hint and error texts (ids as rendered by
-    components/_field.html) and marks invalid inputs with aria-invalid."""
-
-    def _describe_fields(self) -> None:
-        for name, field in self.fields.items():
-            bound = self[name]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.id_for_label}-hint")
-            if self._errors and name in self._errors:  # not self.errors: that would validate now
-                ids.append(f"{bound.id_for_label}-error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-    def full_clean(self):
-        super().full_clean()
-        self._describe_fields()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        self._describe_fields()
 
 
 class _EmailField(forms.EmailField):

@@ -4,11 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.constants import Role
-from motcua.core.models import TimeStampedModel
+from motcua.core.models import TimeStampedModel, translated
 
 from .constants import AdminUnitLevel, AgencyLevel
 from .opening_hours import validate_opening_hours
@@ -46,8 +45,7 @@ class TranslatedNameMixin(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Vietnamese."""
-        lang = (get_language() or "vi")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_vi
+        return translated(self, "name")
 
 
 eid_code_validator = RegexValidator(

@@ -21,3 +21,11 @@ class PublicIdModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def translated(obj, base: str) -> str:
+    """`obj.<base>_<active language>`, falling back to Vietnamese (the language of record)."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or "vi")[:2]
+    return getattr(obj, f"{base}_{language}", "") or getattr(obj, f"{base}_vi", "")

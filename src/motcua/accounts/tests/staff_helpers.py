@@ -31,3 +31,17 @@ def sign_in(client, user, device, *, password: str = STAFF_PASSWORD):
     response = submit_password(client, user.email, password)
     assert response.status_code == 302 and response["Location"] == TOTP_URL, response
     return client.post(TOTP_URL, {"code": totp_code(device)})
+
+
+def force_verified_login(client, user):
+    """Sign `user` in as if they had passed both steps (for tests of back-office pages)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from motcua.accounts.services import provision_totp_device
+
+    device = user.totpdevice_set.filter(confirmed=True).first() or provision_totp_device(user=user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

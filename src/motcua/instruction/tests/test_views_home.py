@@ -67,3 +67,11 @@ def test_workspace_query_count_does_not_grow_with_memberships(staff_client, djan
 
 def test_workspace_requires_sign_in(client):
     assert client.get(HOME_URL)["Location"] == f"{reverse('accounts:login')}?next={HOME_URL}"
+
+
+def test_workspace_offers_the_procedure_builder_to_procedure_administrators(staff_client):
+    assert "/backoffice/procedures/" not in staff_client.get(HOME_URL).content.decode()
+
+    MembershipFactory(user=staff_client.staff, role="procedure_admin")
+
+    assert "/backoffice/procedures/" in staff_client.get(HOME_URL).content.decode()

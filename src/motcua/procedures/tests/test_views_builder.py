@@ -1,0 +1,179 @@
+"""The builder through HTTP: create, add and set up fields, conditions, publish, clone,
+export/import, and who may see what."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from motcua.accounts.tests.staff_helpers import force_verified_login
+from motcua.agencies.tests.factories import AgencyFactory
+
+from .. import selectors
+from ..constants import RevisionState
+from ..models import Procedure
+from .factories import make_procedure, procedure_admin
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory()
+
+
+@pytest.fixture
+def admin_client(client, agency):
+    client.admin = procedure_admin(agency)
+    return force_verified_login(client, client.admin)
+
+
+def _url(name, **kwargs):
+    return reverse(f"builder:{name}", kwargs=kwargs)
+
+
+def test_create_procedure_through_the_form(admin_client, agency):
+    response = admin_client.post(_url("procedure-create"), {
+        "agency": agency.pk, "name_vi": "Cấp phiếu lý lịch tư pháp", "level": "full_online", "deadline_amount": 10,
+        "deadline_unit": "working_days", "applicant_kinds": ["citizen"], "channels": ["online", "post"],
+    })
+
+    procedure = Procedure.objects.get()
+    assert response.status_code == 302 and response["Location"] == _url("procedure-detail", public_id=procedure.public_id)
+    assert procedure.channels == ["online", "post"] and procedure.revisions.get().state == RevisionState.DRAFT
+
+
+def test_invalid_create_form_keeps_what_was_typed(admin_client, agency):
+    response = admin_client.post(_url("procedure-create"), {"agency": agency.pk, "name_vi": "Thủ tục chưa đủ", "level": "full_online"})
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Thủ tục chưa đủ" in content and "Choose at least one channel." in content
+    assert Procedure.objects.count() == 0
+
+
+def test_add_field_then_set_a_condition_without_json(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("yes_no", "Có con chung?", {})])
+    source = selectors.get_draft(procedure=procedure).fields.get()
+
+    response = admin_client.post(_url("field-add", public_id=procedure.public_id), {"type": "short_text", "label_vi": "Tên con chung"})
+    field = selectors.get_draft(procedure=procedure).fields.get(label_vi="Tên con chung")
+    assert response["Location"] == _url("field-edit", public_id=procedure.public_id, stable_id=field.stable_id)
+
+    page = admin_client.get(response["Location"])
+    assert page.status_code == 200 and source.stable_id in page.content.decode()  # offered as a condition source
+    response = admin_client.post(response["Location"], {
+        "settings-label_vi": "Tên con chung", "settings-required": "on", "row_count": "1",
+        "condition-combinator": "and", "condition-row0_field": source.stable_id, "condition-row0_op": "eq",
+        "condition-row0_value": "true",
+    })
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    field.refresh_from_db()
+    assert field.required is True
+    assert field.condition == {"op": "eq", "args": [{"var": source.stable_id}, {"const": True}]}
+
+
+def test_add_a_condition_row_keeps_everything_typed(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("yes_no", "A?", {}), ("short_text", "B", {})])
+    field = selectors.get_draft(procedure=procedure).fields.get(label_vi="B")
+
+    response = admin_client.post(_url("field-edit", public_id=procedure.public_id, stable_id=field.stable_id), {
+        "settings-label_vi": "B đã sửa", "row_count": "1", "add_row": "1",
+    })
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "B đã sửa" in content and 'name="condition-row1_field"' in content
+
+
+def test_publish_lists_every_problem_and_keeps_the_draft(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("short_text", "A", {}), ("short_text", "B", {})])
+    selectors.get_draft(procedure=procedure).fields.update(condition={"var": "gone"})
+
+    response = admin_client.post(_url("procedure-publish", public_id=procedure.public_id))
+
+    assert response.status_code == 422
+    assert response.content.decode().count('<li><a href="#field-') >= 2
+    assert selectors.get_published(procedure=procedure) is None
+
+
+def test_publish_then_clone(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("short_text", "A", {})])
+
+    assert admin_client.post(_url("procedure-publish", public_id=procedure.public_id)).status_code == 302
+    response = admin_client.post(_url("procedure-clone", public_id=procedure.public_id), {"agency": agency.pk})
+
+    clone = Procedure.objects.exclude(pk=procedure.pk).get()
+    assert response["Location"] == _url("procedure-detail", public_id=clone.public_id)
+    assert selectors.get_published(procedure=procedure).number == 1
+
+
+def test_export_then_import_through_the_pages(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, national_code="2.000001", fields=[("short_text", "A", {})])
+    exported = admin_client.get(_url("procedure-export", public_id=procedure.public_id))
+    assert exported["Content-Type"].startswith("application/json")
+    other = AgencyFactory()
+    from motcua.agencies.tests.factories import MembershipFactory
+
+    MembershipFactory(user=admin_client.admin, agency=other, role="procedure_admin")
+
+    response = admin_client.post(_url("procedure-import"), {"agency": other.pk, "file": SimpleUploadedFile("p.json", exported.content)})
+
+    assert response.status_code == 302
+    assert Procedure.objects.filter(agency=other, national_code="2.000001").exists()
+
+
+def test_import_of_a_malformed_file_lists_the_problem(admin_client, agency):
+    response = admin_client.post(_url("procedure-import"), {"agency": agency.pk, "file": SimpleUploadedFile("p.json", b"{oops")})
+
+    assert response.status_code == 400
+    assert "not valid JSON" in response.content.decode()
+
+
+def test_procedures_of_other_agencies_are_404(admin_client):
+    foreign = make_procedure(agency=AgencyFactory(), fields=[("short_text", "A", {})])
+    field = selectors.get_draft(procedure=foreign).fields.get()
+
+    for url in [
+        _url("procedure-detail", public_id=foreign.public_id),
+        _url("procedure-edit", public_id=foreign.public_id),
+        _url("procedure-export", public_id=foreign.public_id),
+        _url("field-edit", public_id=foreign.public_id, stable_id=field.stable_id),
+    ]:
+        assert admin_client.get(url).status_code == 404, url
+    assert admin_client.post(_url("procedure-publish", public_id=foreign.public_id)).status_code == 404
+
+
+def test_staff_without_totp_cannot_open_the_builder(client, agency):
+    client.force_login(procedure_admin(agency))
+
+    response = client.get(_url("procedure-list"))
+
+    assert response.status_code == 302 and "/accounts/staff/sign-in/" in response["Location"]
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_list_runs_a_bounded_number_of_queries(admin_client, agency, rows, django_assert_max_num_queries):
+    for i in range(rows):
+        make_procedure(agency=agency, actor=admin_client.admin, name_vi=f"Thủ tục {i}")
+
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(_url("procedure-list"))
+    assert response.status_code == 200
+
+
+def test_preview_renders_every_field(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("short_text", "Họ và tên", {}), ("date", "Ngày sinh", {})])
+
+    response = admin_client.get(_url("procedure-preview", public_id=procedure.public_id))
+
+    assert response.status_code == 200
+    for field in selectors.get_draft(procedure=procedure).fields.all():
+        assert f'name="{field.stable_id}' in response.content.decode()

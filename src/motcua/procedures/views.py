@@ -1,0 +1,305 @@
+"""The procedure builder (back office): server-rendered pages, enhanced by htmx where useful.
+
+Every view is for signed-in, OTP-verified staff (`staff_required`); what each person may see
+and change is decided by procedures.selectors / services (procedure administrators of the
+agency or of a parent agency). Objects out of scope are 404s.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.accounts.decorators import staff_required
+from motcua.agencies.models import Agency
+from motcua.core.errors import NotFound
+
+from . import interchange, selectors, services, validation
+from .errors import RevisionInvalid
+from .fields.registry import field_types
+from .forms import AddFieldForm, ConditionForm, FieldSettingsForm, OptionsForm, ProcedureForm
+from .models import FieldDefinition
+
+PROCEDURES_PER_PAGE = 20
+
+
+def _procedure_or_404(request, public_id):
+    try:
+        return selectors.get_procedure_for_admin(actor=request.user, public_id=public_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _draft_field_or_404(procedure, stable_id) -> FieldDefinition:
+    draft = selectors.get_draft(procedure=procedure)
+    field = draft.fields.filter(stable_id=stable_id).select_related("revision__procedure").first()
+    if field is None:
+        raise Http404
+    return field
+
+
+def _administered_agencies(user):
+    return Agency.objects.filter(pk__in=selectors.administered_agency_ids(actor=user)).order_by("eid_code")
+
+
+def _type_choices():
+    by_family: dict[str, list] = {}
+    for field_type in field_types.all():
+        by_family.setdefault(str(getattr(field_type, "family_label", field_type.family)), []).append((field_type.id, field_type.label))
+    return [(family, sorted(items, key=lambda item: str(item[1]))) for family, items in by_family.items()]
+
+
+@staff_required
+def procedure_list(request):
+    procedures = selectors.list_procedures_for_admin(actor=request.user)
+    page = Paginator(procedures, PROCEDURES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "can_create": _administered_agencies(request.user).exists(),
+    }
+    return render(request, "procedures/procedure_list.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def procedure_create(request):
+    agencies = _administered_agencies(request.user)
+    if not agencies.exists():
+        raise Http404
+    form = ProcedureForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        agency, life_events = data.pop("agency"), data.pop("life_events")
+        procedure = services.create_procedure(actor=request.user, agency=agency, life_events=life_events, **data)
+        messages.success(request, _("The procedure was created. Add the fields of its form."))
+        return redirect("builder:procedure-detail", public_id=procedure.public_id)
+    return render(request, "procedures/procedure_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def procedure_edit(request, public_id):
+    procedure = _procedure_or_404(request, public_id)
+    form = ProcedureForm(request.POST or None, instance=procedure)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields if name != "life_events"}
+        services.update_procedure(actor=request.user, procedure=procedure, life_events=form.cleaned_data["life_events"], **data)
+        messages.success(request, _("The procedure was saved."))
+        return redirect("builder:procedure-detail", public_id=procedure.public_id)
+    # The form edits `procedure` in place when invalid: reload for the page header.
+    context = {"form": form, "creating": False, "procedure": selectors.get_procedure_for_admin(actor=request.user, public_id=public_id)}
+    return render(request, "procedures/procedure_form.html", context, status=400 if form.errors else 200)
+
+
+def _detail_context(request, procedure, *, add_form=None, problems=None):
+    draft = selectors.get_draft(procedure=procedure)
+    fields = selectors.list_fields(revision=draft)
+    blocks = [f for f in fields if f.type in field_types and field_types[f.type].value_type == "rows"]
+    return {
+        "procedure": procedure,
+        "draft": draft,
+        "published": selectors.get_published(procedure=procedure),
+        "rows": [(f, field_types[f.type].label if f.type in field_types else f.type) for f in fields],
+        "add_form": add_form or AddFieldForm(type_choices=_type_choices(), blocks=blocks),
+        "revisions": procedure.revisions.order_by("-number")[:20],
+        "problems": problems,
+        "clone_agencies": _administered_agencies(request.user),
+    }
+
+
+@staff_required
+def procedure_detail(request, public_id):
+    procedure = _procedure_or_404(request, public_id)
+    return render(request, "procedures/procedure_detail.html", _detail_context(request, procedure))
+
+
+@staff_required
+@require_POST
+def field_add(request, public_id):
+    procedure = _procedure_or_404(request, public_id)
+    draft = selectors.get_draft(procedure=procedure)
+    blocks = [f for f in selectors.list_fields(revision=draft) if f.type in field_types and field_types[f.type].value_type == "rows"]
+    form = AddFieldForm(request.POST, type_choices=_type_choices(), blocks=blocks)
+    if not form.is_valid():
+        return render(request, "procedures/procedure_detail.html", _detail_context(request, procedure, add_form=form), status=400)
+    parent = next((b for b in blocks if b.pk == form.cleaned_data.get("parent")), None)
+    field = services.add_field(
+        actor=request.user, revision=draft, type=form.cleaned_data["type"], label_vi=form.cleaned_data["label_vi"], parent=parent
+    )
+    messages.success(request, _("The field was added. Set it up below."))
+    return redirect("builder:field-edit", public_id=procedure.public_id, stable_id=field.stable_id)
+
+
+def _condition_sources(field: FieldDefinition, fields: list[FieldDefinition]) -> list[tuple[str, str]]:
+    """Fields a condition on `field` may test: logic sources placed before it."""
+    sources = []
+    for other in fields:
+        if other.pk == field.pk:
+            break
+        field_type = field_types[other.type] if other.type in field_types else None
+        if field_type and field_type.can_be_logic_source:
+            sources.append((other.stable_id, other.label))
+    return sources
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def field_edit(request, public_id, stable_id):
+    procedure = _procedure_or_404(request, public_id)
+    field = _draft_field_or_404(procedure, stable_id)
+    field_type = field_types[field.type]
+    fields = selectors.list_fields(revision=field.revision)
+    sources = _condition_sources(field, fields)
+    value_types = {f.stable_id: field_types[f.type].value_type for f in fields if f.type in field_types}
+    parsed = ConditionForm.rows_from_ast(field.condition)
+    data = request.POST if request.method == "POST" else None
+    row_count = int(request.POST.get("row_count", 1)) if data else max(1, len(parsed[1]) if parsed else 1)
+    if data and "add_row" in data:
+        row_count += 1
+    settings_form = FieldSettingsForm(data, has_value=field_type.has_value, initial={
+        name: getattr(field, name) for name in ("label_vi", "label_en", "label_fr", "help_vi", "help_en", "help_fr", "required", "private")
+    }, prefix="settings")
+    options_form = OptionsForm(data, schema=field_type.options_schema, initial_options=field.options, prefix="options")
+    condition_initial = {}
+    if parsed:
+        condition_initial["combinator"] = parsed[0]
+        for i, (var, op, value) in enumerate(parsed[1]):
+            condition_initial.update({f"row{i}_field": var, f"row{i}_op": op, f"row{i}_value": value})
+    elif field.condition is not None:
+        condition_initial["advanced"] = json.dumps(field.condition, ensure_ascii=False, indent=1)
+    condition_form = ConditionForm(data, sources=sources, row_count=row_count, initial=condition_initial, prefix="condition")
+    if data and "add_row" not in data:
+        valid = all([settings_form.is_valid(), options_form.is_valid(), condition_form.is_valid()])
+        if valid:
+            options = options_form.options()
+            condition = condition_form.to_ast(value_types)
+            problems = validation.field_problems(field_type, options, condition, field=field, fields=fields)
+            for problem in problems:
+                target = condition_form if problem.path.startswith("condition") else options_form
+                target.add_error(None, problem.message)
+            if not problems and not options_form.errors and not condition_form.errors:
+                services.update_field(actor=request.user, field=field, options=options, condition=condition, **settings_form.cleaned_data)
+                messages.success(request, _("The field was saved."))
+                return redirect(reverse("builder:procedure-detail", kwargs={"public_id": procedure.public_id}) + f"#field-{field.stable_id}")
+    status = 400 if data and "add_row" not in data else 200
+    context = {
+        "procedure": procedure, "field": field, "field_type": field_type, "settings_form": settings_form,
+        "options_form": options_form, "condition_form": condition_form, "row_count": condition_form.row_count,
+        "has_sources": bool(sources),
+    }
+    return render(request, "procedures/field_edit.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def field_move(request, public_id, stable_id):
+    procedure = _procedure_or_404(request, public_id)
+    field = _draft_field_or_404(procedure, stable_id)
+    siblings = list(FieldDefinition.objects.filter(revision=field.revision, parent=field.parent).order_by("position", "id"))
+    index = siblings.index(field)
+    target = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= target < len(siblings):
+        services.move_field(actor=request.user, field=field, position=target)
+    return redirect(reverse("builder:procedure-detail", kwargs={"public_id": procedure.public_id}) + f"#field-{field.stable_id}")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def field_delete(request, public_id, stable_id):
+    procedure = _procedure_or_404(request, public_id)
+    field = _draft_field_or_404(procedure, stable_id)
+    if request.method == "POST":
+        services.delete_field(actor=request.user, field=field)
+        messages.success(request, _("The field was deleted."))
+        return redirect("builder:procedure-detail", public_id=procedure.public_id)
+    return render(request, "procedures/field_delete.html", {"procedure": procedure, "field": field})
+
+
+@staff_required
+@require_POST
+def procedure_publish(request, public_id):
+    procedure = _procedure_or_404(request, public_id)
+    try:
+        revision = services.publish_revision(actor=request.user, procedure=procedure)
+    except RevisionInvalid as error:
+        context = _detail_context(request, procedure, problems=error.problems)
+        return render(request, "procedures/procedure_detail.html", context, status=422)
+    messages.success(request, _("Version %(number)s is published.") % {"number": revision.number})
+    return redirect("builder:procedure-detail", public_id=procedure.public_id)
+
+
+@staff_required
+@require_POST
+def procedure_clone(request, public_id):
+    procedure = _procedure_or_404(request, public_id)
+    agency = _administered_agencies(request.user).filter(pk=request.POST.get("agency") or procedure.agency_id).first()
+    if agency is None:
+        raise Http404
+    clone = services.clone_procedure(actor=request.user, procedure=procedure, agency=agency)
+    messages.success(request, _("This is the copy. It is not published yet."))
+    return redirect("builder:procedure-detail", public_id=clone.public_id)
+
+
+@staff_required
+def procedure_export(request, public_id):
+    procedure = _procedure_or_404(request, public_id)
+    data = interchange.export_procedure(procedure=procedure)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8")
+    name = procedure.national_code or str(procedure.public_id)
+    response["Content-Disposition"] = f'attachment; filename="procedure-{name}.json"'
+    return response
+
+
+@staff_required
+def procedure_preview(request, public_id):
+    procedure = _procedure_or_404(request, public_id)
+    draft = selectors.get_draft(procedure=procedure)
+    widgets = []
+    for field in selectors.list_fields(revision=draft):
+        if field.private or field.type not in field_types:
+            continue
+        field_type = field_types[field.type]
+        try:
+            options = field_type.parse_options(field.options)
+        except Exception:  # an invalid draft still previews; publication reports the problem
+            options = field_type.parse_options({})
+        widgets.append((field, field_type.render_widget(
+            field.stable_id, None, options, [], label=field.label, help_text=field.help, required=field.required
+        )))
+    return render(request, "procedures/procedure_preview.html", {"procedure": procedure, "widgets": widgets})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def procedure_import(request):
+    agencies = _administered_agencies(request.user)
+    if not agencies.exists():
+        raise Http404
+    problems, status = None, 200
+    if request.method == "POST":
+        agency = agencies.filter(pk=request.POST.get("agency")).first()
+        upload = request.FILES.get("file")
+        if agency is None or upload is None:
+            problems, status = [validation.simple_problem("missing_input", _("Choose the agency and the file to import."))], 400
+        else:
+            try:
+                with transaction.atomic():
+                    procedure = interchange.import_procedure(
+                        actor=request.user, agency=agency, data=interchange.load_document(upload.read(interchange.MAX_IMPORT_BYTES + 1))
+                    )
+            except RevisionInvalid as error:
+                problems, status = error.problems, 400
+            else:
+                messages.success(request, _("The procedure was imported as a draft."))
+                return redirect("builder:procedure-detail", public_id=procedure.public_id)
+    return render(request, "procedures/procedure_import.html", {"agencies": agencies, "problems": problems,
+                                                                  "chosen_agency": request.POST.get("agency", "")}, status=status)
