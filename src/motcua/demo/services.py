@@ -23,10 +23,13 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.accounts import services as account_services
+from motcua.accounts.models import User
 from motcua.accounts.constants import Gender, Role
 from motcua.agencies import services as agency_services
 from motcua.agencies.constants import AdminUnitLevel, AgencyLevel
 from motcua.agencies.models import AdminUnit, Agency
+
+from . import procedures as demo_procedures
 
 """Shared by every demo account (staff and demo identity provider). Passes the validators."""
 
@@ -79,6 +82,7 @@ class DemoResult:
     totp_devices: int = 0
     citizens: int = 0
     admin_units_loaded: bool = False
+    procedures: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -268,7 +272,8 @@ def _load_citizens(province: AdminUnit, result: DemoResult) -> None:
 @transaction.atomic
 def load_demo() -> DemoResult:
     """Create or update the Điện Biên demo: units (when missing), 7 agencies, 5 staff accounts
-    with their roles and TOTP devices, 3 citizens in the demo identity provider.
+    with their roles and TOTP devices, 3 citizens in the demo identity provider, and five
+    published procedures built with the builder's services (demo/procedures.py).
 
     Idempotent. Returns what it did, with a warning for each optional part it skipped."""
     result = DemoResult()
@@ -280,6 +285,8 @@ def load_demo() -> DemoResult:
     result.agencies = len(agencies)
     _load_staff(agencies, result)
     _load_citizens(province, result)
+    procedure_admin = User.objects.get(username="thutuc@dienbien.motcua.local")
+    result.procedures = demo_procedures.load_demo_procedures(actor=procedure_admin, province_code=PROVINCE_EID)
     return result
 
 

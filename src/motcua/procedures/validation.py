@@ -125,19 +125,37 @@ def field_infos(fields) -> dict:
     return infos
 
 
-def _logic_problems(errors, *, field: str = "", prefix: str) -> list[Problem]:
+def _logic_problems(errors, *, field: str = "", prefix: str) -> list[Problem]:  # one expression
     return [
         Problem(error.code, _message(error.message), field=field or (error.field or ""), path=f"{prefix}{('.' + error.path) if error.path else ''}")
         for error in errors
     ]
 
 
+def logic_items(revision, *, fields) -> list:
+    """Every expression of the revision as logic items (visibility, formulas, rules)."""
+    from .fields.registry import field_types
+    from .logic.types import CALCULATED, INELIGIBILITY, ROUTING, VISIBILITY, LogicItem
+
+    items = [LogicItem(owner=f.stable_id, usage=VISIBILITY, ast=f.condition) for f in fields if f.condition is not None]
+    items += [
+        LogicItem(owner=f.stable_id, usage=CALCULATED, ast=(f.options or {})["formula"])
+        for f in fields
+        if f.type in field_types and f.type == "calculated" and (f.options or {}).get("formula") is not None
+    ]
+    for usage, rules in ((INELIGIBILITY, revision.ineligibility_rules or []), (ROUTING, revision.routing_rules or [])):
+        for rule in rules:
+            if isinstance(rule, dict) and isinstance(rule.get("id"), str) and "condition" in rule:
+                payload = {k: v for k, v in rule.items() if k not in ("id", "condition")}
+                items.append(LogicItem(owner=rule["id"], usage=usage, ast=rule["condition"], payload=payload))
+    return items
+
+
 def validate_revision(revision, *, fields) -> list[Problem]:
     """Every problem of the revision's fields and rules, in form order."""
     from .fields.base import FieldConfigError
     from .fields.registry import field_types
-    from .logic.types import CALCULATED, INELIGIBILITY, ROUTING, VISIBILITY
-    from .logic.validate import find_cycles, validate_logic
+    from .logic.validate import validate_program
 
     problems: list[Problem] = []
     order = {f.stable_id: index for index, f in enumerate(fields)}
@@ -165,31 +183,14 @@ def validate_revision(revision, *, fields) -> list[Problem]:
                     Problem(p.code, _message(p.message), field=sid, path=f"options.{p.path}".rstrip("."))
                     for p in field_type.publication_problems(options)
                 ]
-        if field.condition is not None:
-            problems += _logic_problems(
-                validate_logic(field.condition, fields=infos, usage=VISIBILITY, owner=sid, order=order), field=sid, prefix="condition"
-            )
-        info = infos.get(sid)
-        if info is not None and info.is_calculated:
-            if info.formula is None:
+            if field.type == "calculated" and (field.options or {}).get("formula") is None:
                 problems.append(Problem("formula_missing", _message(_("A calculated field needs a formula.")), field=sid, path="options.formula"))
-            else:
-                problems += _logic_problems(
-                    validate_logic(info.formula, fields=infos, usage=CALCULATED, owner=sid, order=order), field=sid, prefix="options.formula"
-                )
-    formulas = {sid: info.formula for sid, info in infos.items() if info.is_calculated and info.formula is not None}
-    for cycle in find_cycles(formulas):
-        problems.append(Problem(
-            "formula_cycle", _message(_("These calculated fields depend on each other in a circle: %(cycle)s") % {"cycle": " → ".join(cycle)}),
-            field=cycle[0],
-        ))
     problems += check_rules_shape(ineligibility_rules=revision.ineligibility_rules, routing_rules=revision.routing_rules)
-    for usage, rules in ((INELIGIBILITY, revision.ineligibility_rules or []), (ROUTING, revision.routing_rules or [])):
-        for index, rule in enumerate(rules):
-            if isinstance(rule, dict) and "condition" in rule:
-                problems += _logic_problems(
-                    validate_logic(rule["condition"], fields=infos, usage=usage, owner=None, order=order), prefix=f"{usage}[{index}].condition"
-                )
+    for error in validate_program(logic_items(revision, fields=fields), fields=infos, order=order):
+        usage, _sep, rest = error.path.partition(":")
+        owner = rest.split(":", 1)[0] if usage in ("visibility", "calculated") else ""
+        field = owner if owner in order else (error.field if error.field in order else "")
+        problems.append(Problem(error.code, _message(error.message), field=field, path=error.path))
     return problems
 
 

@@ -128,3 +128,23 @@ def test_demo_logins_command_prints_the_login_text(capsys):
     call_command("demo_logins")
 
     assert capsys.readouterr().out.strip() == services.login_text()
+
+
+def test_load_demo_publishes_five_procedures_built_with_the_builder():
+    from motcua.procedures import selectors as procedure_selectors, validation
+    from motcua.procedures.models import Procedure
+
+    services.load_demo()
+    services.load_demo()  # idempotent
+
+    procedures = list(Procedure.objects.all())
+    assert len(procedures) == 5
+    types_used = set()
+    for procedure in procedures:
+        published = procedure_selectors.get_published(procedure=procedure)
+        fields = procedure_selectors.list_fields(revision=published)
+        assert len(fields) >= 8, procedure.name_vi
+        assert validation.validate_revision(published, fields=fields) == []
+        types_used |= {f.type for f in fields}
+    assert {"map", "repetition", "calculated", "address", "personal_id", "file"} <= types_used
+    assert any(f.condition for p in procedures for f in procedure_selectors.get_published(procedure=p).fields.all())

@@ -16,7 +16,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {result.agencies} agencies, {result.staff} staff accounts "
-                f"({result.memberships} roles, {result.totp_devices} TOTP devices), {result.citizens} citizens."
+                f"({result.memberships} roles, {result.totp_devices} TOTP devices), {result.citizens} citizens, "
+                f"{result.procedures} new published procedures."
             )
         )
         for warning in result.warnings:
