@@ -81,7 +81,7 @@ test-postgres:
 	DATABASE_URL=$(PG_TEST_URL) $(PYTEST) $(XDIST) $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/lint-imports

@@ -1,0 +1,196 @@
+"""A revision's form at run time: steps, cleaning and logic, compiled once per revision.
+
+Entry points:
+- `compile_revision(revision) -> CompiledRevision`: the fields (one query), their parsed
+  options, the steps (a step starts at each level-1 section) and the compiled logic program.
+  Cached per process, keyed by revision and its last change, so a published (frozen) revision
+  is compiled once; a draft is recompiled after each edit.
+- `validate_step(...) -> StepResult`: cleans what the applicant sent for one step, evaluates the
+  conditions on the merged answers, drops hidden answers, checks required visible fields and
+  computes calculated fields. No query per field: validating a step costs the fields query
+  the first time, then none (admin units come from a process cache).
+- `validate_all(...)`: the same over every step, plus the ineligibility rules (at submission).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from . import selectors, validation
+from .fields.base import CleanContext, FieldConfigError, FieldValueError
+from .fields.registry import field_types
+from .logic.evaluate import Evaluation, Program, compile_program
+
+CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class CompiledRevision:
+    revision_id: int
+    fields: tuple  # FieldDefinition rows in form order
+    by_id: Mapping[str, Any]
+    options: Mapping[str, Any]  # stable id -> parsed options
+    steps: tuple[tuple[str, ...], ...]  # top-level stable ids of each step
+    step_titles: tuple[str, ...]
+    columns: Mapping[str, tuple[str, ...]]  # block -> its columns
+    program: Program
+
+
+@dataclass
+class StepResult:
+    values: dict[str, Any]
+    """Every answer so far, this step's cleaned answers merged in, hidden answers removed and
+    calculated values refreshed: what the draft stores."""
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    """Field key (stable id, or "<block>.<row>.<column>") -> translated messages."""
+    evaluation: Evaluation | None = None
+    ineligible: list[Any] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors and not self.ineligible
+
+
+_cache: OrderedDict[tuple, CompiledRevision] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _split_steps(fields) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    steps: list[list[str]] = []
+    titles: list[str] = []
+    for f in fields:
+        if f.parent_id:
+            continue
+        starts = f.type == "section_header" and int((f.options or {}).get("level", 1) or 1) == 1
+        if starts or not steps:
+            steps.append([])
+            titles.append(f.label if starts else "")
+        steps[-1].append(f.stable_id)
+    return tuple(tuple(s) for s in steps), tuple(titles)
+
+
+def compile_revision(revision) -> CompiledRevision:
+    key = (revision.pk, revision.updated_at)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            return cached
+    fields = tuple(f for f in selectors.list_fields(revision=revision) if f.type in field_types)
+    options = {}
+    for f in fields:
+        try:
+            options[f.stable_id] = field_types[f.type].parse_options(f.options)
+        except FieldConfigError:  # only drafts can hold invalid options: publication refuses them
+            options[f.stable_id] = field_types[f.type].parse_options({})
+    by_pk = {f.pk: f for f in fields}
+    columns: dict[str, list[str]] = {}
+    for f in fields:
+        if f.parent_id in by_pk:
+            columns.setdefault(by_pk[f.parent_id].stable_id, []).append(f.stable_id)
+    steps, titles = _split_steps(fields)
+    infos = validation.field_infos(fields)
+    try:
+        program = compile_program(validation.logic_items(revision, fields=list(fields)), fields=infos)
+    except Exception:  # an invalid draft: test mode runs without its logic rather than failing
+        program = compile_program([], fields=infos)
+    compiled = CompiledRevision(
+        revision_id=revision.pk, fields=fields, by_id={f.stable_id: f for f in fields}, options=options,
+        steps=steps, step_titles=titles, columns={k: tuple(v) for k, v in columns.items()}, program=program,
+    )
+    with _lock:
+        _cache[key] = compiled
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return compiled
+
+
+def _clean(field, options, raw, context, errors, key) -> Any:
+    field_type = field_types[field.type]
+    try:
+        return field_type.clean(raw, options, context=context, required=False)
+    except FieldValueError as error:
+        errors.setdefault(key, []).append(str(error.message))
+        return raw  # kept so that nothing typed is lost; the error is shown next to it
+
+
+def _step_ids(compiled: CompiledRevision, step: int | None) -> list[str]:
+    top = [sid for s in compiled.steps for sid in s] if step is None else list(compiled.steps[step])
+    return top
+
+
+def validate_step(
+    *, revision, step: int | None, data: Mapping[str, Any], values: Mapping[str, Any] | None = None,
+    today: date | None = None, context: CleanContext | None = None, check_eligibility: bool = False,
+    include_private: bool = False,
+) -> StepResult:
+    """Validate the answers `data` of step `step` (None: every step) against `revision`.
+
+    `data` maps stable ids to raw values (form strings or API JSON); a block's value is a list
+    of {column id: raw value} rows. `values` are the answers stored so far."""
+    compiled = compile_revision(revision)
+    if step is not None and not 0 <= step < len(compiled.steps):
+        raise IndexError(f"step {step} does not exist")
+    today = today or timezone.localdate()
+    context = context or CleanContext(today=today)
+    merged: dict[str, Any] = dict(values or {})
+    errors: dict[str, list[str]] = {}
+    step_ids = _step_ids(compiled, step)
+    for sid in step_ids:
+        field = compiled.by_id[sid]
+        field_type = field_types[field.type]
+        if not field_type.has_value or field_type.read_only or (field.private and not include_private):
+            continue
+        raw = data.get(sid)
+        if field_type.value_type == "rows":
+            rows = raw if isinstance(raw, list) else []
+            _clean(field, compiled.options[sid], rows, context, errors, sid)  # row counts
+            cleaned_rows = []
+            for index, row in enumerate(rows[:500]):
+                row = row if isinstance(row, Mapping) else {}
+                cleaned_rows.append({
+                    col: _clean(compiled.by_id[col], compiled.options[col], row.get(col), context, errors, f"{sid}.{index}.{col}")
+                    for col in compiled.columns.get(sid, ())
+                })
+            merged[sid] = cleaned_rows
+        else:
+            merged[sid] = _clean(field, compiled.options[sid], raw, context, errors, sid)
+    evaluation = compiled.program.evaluate(merged, today=today)
+    for sid in list(merged):
+        if sid in evaluation.hidden:
+            merged.pop(sid)  # hidden answers are cleared (they may not be submitted)
+            errors = {k: v for k, v in errors.items() if k != sid and not k.startswith(f"{sid}.")}
+    for sid, value in evaluation.calculated.items():
+        if value is None:
+            merged.pop(sid, None)
+        else:
+            merged[sid] = value
+    for sid in step_ids:
+        field = compiled.by_id[sid]
+        field_type = field_types[field.type]
+        if sid in evaluation.hidden or field_type.read_only or not field_type.has_value:
+            continue
+        if field.private and not include_private:
+            continue
+        if field.required and sid not in errors and field_type.is_empty(merged.get(sid)):
+            errors.setdefault(sid, []).append(str(field_type.required_message(compiled.options[sid])))
+        for index, row in enumerate(merged.get(sid) or [] if field_type.value_type == "rows" else []):
+            for col in compiled.columns.get(sid, ()):
+                column = compiled.by_id[col]
+                key = f"{sid}.{index}.{col}"
+                if column.required and key not in errors and field_types[column.type].is_empty(row.get(col)):
+                    errors.setdefault(key, []).append(str(field_types[column.type].required_message(compiled.options[col])))
+    ineligible = list(evaluation.ineligible) if check_eligibility else []
+    return StepResult(values=merged, errors=errors, evaluation=evaluation, ineligible=ineligible)
+
+
+def validate_all(*, revision, data: Mapping[str, Any], today: date | None = None, context: CleanContext | None = None) -> StepResult:
+    """Every step at once, with the ineligibility rules: what submission checks."""
+    return validate_step(revision=revision, step=None, data=data, values={}, today=today, context=context, check_eligibility=True)
