@@ -220,7 +220,8 @@ class ConditionForm(forms.Form):
     typing JSON. Conditions of another shape (imported or advanced) are edited as JSON."""
 
     combinator = forms.ChoiceField(
-        label=_("Show this field when"), choices=[("and", _("all these are true")), ("or", _("any of these is true"))], initial="and"
+        label=_("Show this field when"), choices=[("and", _("all these are true")), ("or", _("any of these is true"))], initial="and",
+        required=False,
     )
     advanced = forms.CharField(label=_("Condition as JSON (advanced)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 

@@ -80,6 +80,16 @@ def test_add_field_then_set_a_condition_without_json(admin_client, agency):
     assert field.condition == {"op": "eq", "args": [{"var": source.stable_id}, {"const": True}]}
 
 
+def test_first_field_without_condition_sources_saves_with_only_its_wording(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("yes_no", "Đã từng kết hôn?", {})])
+    field = selectors.get_draft(procedure=procedure).fields.get()
+
+    response = admin_client.post(_url("field-edit", public_id=procedure.public_id, stable_id=field.stable_id),
+                                 {"settings-label_vi": "Đã từng kết hôn?", "row_count": "1"})
+
+    assert response.status_code == 302
+
+
 def test_add_a_condition_row_keeps_everything_typed(admin_client, agency):
     procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("yes_no", "A?", {}), ("short_text", "B", {})])
     field = selectors.get_draft(procedure=procedure).fields.get(label_vi="B")
