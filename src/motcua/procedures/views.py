@@ -8,6 +8,7 @@ agency or of a parent agency). Objects out of scope are 404s.
 from __future__ import annotations
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,7 +23,7 @@ from motcua.accounts.decorators import staff_required
 from motcua.agencies.models import Agency
 from motcua.core.errors import NotFound
 
-from . import interchange, selectors, services, validation
+from . import diff, interchange, selectors, services, validation
 from .errors import RevisionInvalid
 from .fields.registry import field_types
 from .forms import AddFieldForm, ConditionForm, FieldSettingsForm, OptionsForm, ProcedureForm
@@ -303,3 +304,44 @@ def procedure_import(request):
                 return redirect("builder:procedure-detail", public_id=procedure.public_id)
     return render(request, "procedures/procedure_import.html", {"agencies": agencies, "problems": problems,
                                                                   "chosen_agency": request.POST.get("agency", "")}, status=status)
+
+
+@staff_required
+def revision_diff(request, public_id):
+    """What changed between two versions (default: the published one and the draft)."""
+    procedure = _procedure_or_404(request, public_id)
+    revisions = {r.number: r for r in procedure.revisions.all()}
+    draft = selectors.get_draft(procedure=procedure)
+    published = selectors.get_published(procedure=procedure)
+
+    def pick(name, default):
+        try:
+            return revisions.get(int(request.GET.get(name, "")), default)
+        except ValueError:
+            return default
+
+    new = pick("to", draft)
+    old = pick("from", published or draft)
+    context = {"procedure": procedure, "old": old, "new": new, "diff": diff.diff_revisions(old, new),
+               "numbers": sorted(revisions, reverse=True)}
+    return render(request, "procedures/revision_diff.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def procedure_close(request, public_id):
+    procedure = _procedure_or_404(request, public_id)
+    candidates = selectors.list_procedures_for_admin(actor=request.user).exclude(pk=procedure.pk).filter(status="active")
+    if request.method == "POST":
+        chosen = request.POST.get("successor", "")
+        try:
+            successor = candidates.filter(public_id=uuid.UUID(chosen)).first() if chosen else None
+        except ValueError:
+            successor = None
+        if chosen and successor is None:
+            return render(request, "procedures/procedure_close.html", {"procedure": procedure, "candidates": candidates,
+                                                                        "error": _("Choose a procedure from the list.")}, status=400)
+        services.close_procedure(actor=request.user, procedure=procedure, successor=successor)
+        messages.success(request, _("The procedure is closed."))
+        return redirect("builder:procedure-detail", public_id=procedure.public_id)
+    return render(request, "procedures/procedure_close.html", {"procedure": procedure, "candidates": candidates})

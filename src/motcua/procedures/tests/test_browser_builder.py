@@ -110,3 +110,7 @@ def test_build_test_publish_and_clone_a_procedure(page_factory, live_server):
     page.wait_for_load_state()
     assert Procedure.objects.count() == 2
     assert_no_axe_violations(page)
+    page.goto(f"/backoffice/procedures/{procedure.public_id}/changes/")
+    assert_no_axe_violations(page)
+    page.goto(f"/backoffice/procedures/{procedure.public_id}/close/")
+    assert_no_axe_violations(page)

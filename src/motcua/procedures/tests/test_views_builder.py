@@ -187,3 +187,28 @@ def test_preview_renders_every_field(admin_client, agency):
     assert response.status_code == 200
     for field in selectors.get_draft(procedure=procedure).fields.all():
         assert f'name="{field.stable_id}' in response.content.decode()
+
+
+def test_changes_page_compares_the_published_version_with_the_draft(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("short_text", "Họ và tên", {})])
+    admin_client.post(_url("procedure-publish", public_id=procedure.public_id))
+    draft = selectors.get_draft(procedure=procedure)
+    from .. import services
+
+    services.add_field(actor=admin_client.admin, revision=draft, type="date", label_vi="Ngày sinh")
+
+    response = admin_client.get(_url("revision-diff", public_id=procedure.public_id))
+    assert response.status_code == 200 and "Ngày sinh" in response.content.decode()
+    assert admin_client.get(_url("revision-diff", public_id=procedure.public_id) + "?from=x&to=99").status_code == 200
+
+
+def test_close_with_a_successor_and_refuse_an_unknown_one(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin)
+    successor = make_procedure(agency=agency, actor=admin_client.admin, name_vi="Thủ tục mới")
+
+    bad = admin_client.post(_url("procedure-close", public_id=procedure.public_id), {"successor": "not-a-uuid"})
+    assert bad.status_code == 400
+    response = admin_client.post(_url("procedure-close", public_id=procedure.public_id), {"successor": str(successor.public_id)})
+
+    procedure.refresh_from_db()
+    assert response.status_code == 302 and procedure.status == "closed" and procedure.successor == successor
