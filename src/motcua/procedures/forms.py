@@ -203,6 +203,26 @@ class OptionsForm(AccessibleFormMixin, forms.Form):
         return out
 
 
+class RuleForm(AccessibleFormMixin, forms.Form):
+    """What a rule does when its condition holds: the message refusing the applicant
+    (ineligibility) or the instructor group receiving the dossier (routing)."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == "routing":
+            self.fields["group"] = forms.SlugField(
+                label=_("Instructor group"), max_length=60, help_text=_("The key of the group that receives the dossier, like tu-phap."),
+            )
+        else:
+            self.fields["message_vi"] = forms.CharField(label=_("Message to the applicant (Vietnamese)"), max_length=500,
+                                                        widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields["message_en"] = forms.CharField(label=_("Message to the applicant (English)"), max_length=500, required=False,
+                                                        widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields["message_fr"] = forms.CharField(label=_("Message to the applicant (French)"), max_length=500, required=False,
+                                                        widget=forms.Textarea(attrs={"rows": 2}))
+        self._describe_fields()
+
+
 # --- Condition editor ---------------------------------------------------------------------------
 
 NO_VALUE_OPS = {"empty", "not_empty"}
@@ -220,7 +240,7 @@ class ConditionForm(forms.Form):
     typing JSON. Conditions of another shape (imported or advanced) are edited as JSON."""
 
     combinator = forms.ChoiceField(
-        label=_("Show this field when"), choices=[("and", _("all these are true")), ("or", _("any of these is true"))], initial="and",
+        label=_("When"), choices=[("and", _("all these are true")), ("or", _("any of these is true"))], initial="and",
         required=False,
     )
     advanced = forms.CharField(label=_("Condition as JSON (advanced)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

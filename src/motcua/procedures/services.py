@@ -94,26 +94,25 @@ def update_procedure(*, actor, procedure: Procedure, life_events: list[LifeEvent
     return procedure
 
 
+def _replace_rows(actor, procedure: Procedure, model, related_name: str, rows: list[dict]) -> list:
+    _check_can_administer(actor, procedure.agency)
+    objects = [model(procedure=procedure, position=i, **row) for i, row in enumerate(rows)]
+    for obj in objects:
+        obj.full_clean(exclude=["procedure"])
+    getattr(procedure, related_name).all().delete()
+    return model.objects.bulk_create(objects)
+
+
 @transaction.atomic
 def set_fees(*, actor, procedure: Procedure, fees: list[dict]) -> list[ProcedureFee]:
     """Replace the procedure's fees (each: name_vi[, name_en, name_fr], amount_vnd, payer, exemptions)."""
-    _check_can_administer(actor, procedure.agency)
-    rows = [ProcedureFee(procedure=procedure, position=i, **fee) for i, fee in enumerate(fees)]
-    for row in rows:
-        row.full_clean(exclude=["procedure"])
-    procedure.fees.all().delete()
-    return ProcedureFee.objects.bulk_create(rows)
+    return _replace_rows(actor, procedure, ProcedureFee, "fees", fees)
 
 
 @transaction.atomic
 def set_required_documents(*, actor, procedure: Procedure, documents: list[dict]) -> list[RequiredDocument]:
     """Replace the list of documents the applicant hands in."""
-    _check_can_administer(actor, procedure.agency)
-    rows = [RequiredDocument(procedure=procedure, position=i, **doc) for i, doc in enumerate(documents)]
-    for row in rows:
-        row.full_clean(exclude=["procedure"])
-    procedure.required_documents.all().delete()
-    return RequiredDocument.objects.bulk_create(rows)
+    return _replace_rows(actor, procedure, RequiredDocument, "required_documents", documents)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:public_id>/clone/", views.procedure_clone, name="procedure-clone"),
     path("<uuid:public_id>/close/", views.procedure_close, name="procedure-close"),
     path("<uuid:public_id>/changes/", views.revision_diff, name="revision-diff"),
+    path("<uuid:public_id>/rules/", views.rules_edit, name="rules-edit"),
     path("<uuid:public_id>/export.json", views.procedure_export, name="procedure-export"),
     path("<uuid:public_id>/fields/add/", views.field_add, name="field-add"),
     path("<uuid:public_id>/fields/<str:stable_id>/", views.field_edit, name="field-edit"),

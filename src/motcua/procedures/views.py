@@ -26,7 +26,7 @@ from motcua.core.errors import NotFound
 from . import diff, interchange, selectors, services, validation
 from .errors import RevisionInvalid
 from .fields.registry import field_types
-from .forms import AddFieldForm, ConditionForm, FieldSettingsForm, OptionsForm, ProcedureForm
+from .forms import AddFieldForm, ConditionForm, FieldSettingsForm, OptionsForm, ProcedureForm, RuleForm
 from .models import FieldDefinition
 
 PROCEDURES_PER_PAGE = 20
@@ -345,3 +345,62 @@ def procedure_close(request, public_id):
         messages.success(request, _("The procedure is closed."))
         return redirect("builder:procedure-detail", public_id=procedure.public_id)
     return render(request, "procedures/procedure_close.html", {"procedure": procedure, "candidates": candidates})
+
+
+def _rule_sources(fields) -> list[tuple[str, str]]:
+    return [(f.stable_id, f.label) for f in fields if f.type in field_types and field_types[f.type].can_be_logic_source and not f.parent_id]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def rules_edit(request, public_id):
+    """Ineligibility rules (with the message shown to the applicant) and routing rules of the
+    draft, each built with the same condition editor as the fields'."""
+    procedure = _procedure_or_404(request, public_id)
+    draft = selectors.get_draft(procedure=procedure)
+    fields = selectors.list_fields(revision=draft)
+    sources = _rule_sources(fields)
+    value_types = {f.stable_id: field_types[f.type].value_type for f in fields if f.type in field_types}
+    data = request.POST if request.method == "POST" else None
+    kind = (data or request.GET).get("kind", "ineligibility")
+    if kind not in ("ineligibility", "routing"):
+        kind = "ineligibility"
+    row_count = int(data.get("row_count", 1)) + (1 if data and "add_row" in data else 0) if data else 1
+    condition_form = ConditionForm(data, sources=sources, row_count=row_count, prefix="condition")
+    rule_form = RuleForm(data if data and data.get("action") == "add" else None, kind=kind)
+    status = 200
+    if data and data.get("action") == "delete":
+        rule_id = data.get("rule_id", "")
+        services.set_rules(
+            actor=request.user, revision=draft,
+            ineligibility_rules=[r for r in draft.ineligibility_rules if r.get("id") != rule_id],
+            routing_rules=[r for r in draft.routing_rules if r.get("id") != rule_id],
+        )
+        messages.success(request, _("The rule was deleted."))
+        return redirect("builder:rules-edit", public_id=procedure.public_id)
+    if data and data.get("action") == "add" and "add_row" not in data:
+        status = 400
+        if condition_form.is_valid() and rule_form.is_valid():
+            condition = condition_form.to_ast(value_types)
+            if condition is None and not condition_form.errors:
+                condition_form.add_error(None, _("Choose at least one field to test."))
+            if condition is not None:
+                order = {f.stable_id: i for i, f in enumerate(fields)}
+                from .logic.validate import validate_logic
+
+                for error in validate_logic(condition, fields=validation.field_infos(fields), usage=kind, owner=None, order=order):
+                    condition_form.add_error(None, str(error.message))
+            if not condition_form.errors:
+                rule = {"id": "r" + uuid.uuid4().hex[:8], "condition": condition, **rule_form.cleaned_data}
+                if kind == "ineligibility":
+                    services.set_rules(actor=request.user, revision=draft, ineligibility_rules=[*draft.ineligibility_rules, rule])
+                else:
+                    services.set_rules(actor=request.user, revision=draft, routing_rules=[*draft.routing_rules, rule])
+                messages.success(request, _("The rule was added."))
+                return redirect("builder:rules-edit", public_id=procedure.public_id)
+    context = {
+        "procedure": procedure, "draft": draft, "condition_form": condition_form, "rule_form": rule_form, "kind": kind,
+        "row_count": condition_form.row_count, "has_sources": bool(sources),
+        "ineligibility_rules": draft.ineligibility_rules, "routing_rules": draft.routing_rules,
+    }
+    return render(request, "procedures/rules_edit.html", context, status=status)

@@ -114,3 +114,5 @@ def test_build_test_publish_and_clone_a_procedure(page_factory, live_server):
     assert_no_axe_violations(page)
     page.goto(f"/backoffice/procedures/{procedure.public_id}/close/")
     assert_no_axe_violations(page)
+    page.goto(f"/backoffice/procedures/{procedure.public_id}/rules/")
+    assert_no_axe_violations(page)

@@ -212,3 +212,32 @@ def test_close_with_a_successor_and_refuse_an_unknown_one(admin_client, agency):
 
     procedure.refresh_from_db()
     assert response.status_code == 302 and procedure.status == "closed" and procedure.successor == successor
+
+
+def test_rules_are_added_without_json_and_deleted(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("date", "Ngày sinh", {}), ("single_choice", "Xã", {
+        "options": {"choices": [{"value": "dbp", "label_vi": "Điện Biên Phủ"}, {"value": "mp", "label_vi": "Mường Phăng"}]}})])
+    fields = {f.label_vi: f for f in selectors.get_draft(procedure=procedure).fields.all()}
+    url = _url("rules-edit", public_id=procedure.public_id)
+    assert admin_client.get(url + "?kind=routing").status_code == 200
+
+    response = admin_client.post(url, {
+        "action": "add", "kind": "ineligibility", "row_count": "1", "condition-row0_field": fields["Ngày sinh"].stable_id,
+        "condition-row0_op": "empty", "message_vi": "Cần ngày sinh",
+    })
+    assert response.status_code == 302
+    response = admin_client.post(url, {
+        "action": "add", "kind": "routing", "row_count": "1", "condition-row0_field": fields["Xã"].stable_id,
+        "condition-row0_op": "eq", "condition-row0_value": "dbp", "group": "dien-bien-phu",
+    })
+    assert response.status_code == 302
+    draft = selectors.get_draft(procedure=procedure)
+    assert draft.ineligibility_rules[0]["message_vi"] == "Cần ngày sinh"
+    assert draft.routing_rules[0]["condition"] == {"op": "eq", "args": [{"var": fields["Xã"].stable_id}, {"const": "dbp"}]}
+
+    bad = admin_client.post(url, {"action": "add", "kind": "routing", "row_count": "1", "condition-row0_field": fields["Xã"].stable_id,
+                                  "condition-row0_op": "eq", "condition-row0_value": "no-such-choice", "group": "x"})
+    assert bad.status_code == 400 and "no-such-choice" in bad.content.decode()  # kept, with the error
+
+    admin_client.post(url, {"action": "delete", "rule_id": draft.routing_rules[0]["id"]})
+    assert selectors.get_draft(procedure=procedure).routing_rules == []
