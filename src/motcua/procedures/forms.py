@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import types
 import typing
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -314,8 +314,10 @@ def _coerce(raw: str, value_type: str):
     if value_type == "number":
         try:
             number = Decimal(raw.replace(",", "."))
-        except Exception:
+        except InvalidOperation:
             return raw  # the logic validation reports the type mismatch
+        if not number.is_finite() or abs(number.adjusted()) > 15:  # beyond what a form can mean
+            return raw
         return int(number) if number == number.to_integral_value() else float(number)
     if value_type == "boolean":
         return raw.lower() in ("1", "true", "yes", "có", "oui", "đúng")

@@ -14,6 +14,7 @@ Entry points:
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -26,7 +27,11 @@ from django.utils import timezone
 from . import selectors, validation
 from .fields.base import CleanContext, FieldConfigError, FieldValueError
 from .fields.registry import field_types
+from .logic.ast import ParseError
+from .logic.deps import CycleError
 from .logic.evaluate import Evaluation, Program, compile_program
+
+logger = logging.getLogger(__name__)
 
 CACHE_SIZE = 256
 
@@ -99,7 +104,10 @@ def compile_revision(revision) -> CompiledRevision:
     infos = validation.field_infos(fields)
     try:
         program = compile_program(validation.logic_items(revision, fields=list(fields)), fields=infos)
-    except Exception:  # an invalid draft: test mode runs without its logic rather than failing
+    except (ParseError, CycleError) as error:
+        # Only a draft can hold broken logic (publication refuses it): its preview and test
+        # dossiers then run without conditions, and the builder's publish report lists why.
+        logger.warning("procedures.draft_logic_not_compiled revision=%s error=%s", revision.pk, type(error).__name__)
         program = compile_program([], fields=infos)
     compiled = CompiledRevision(
         revision_id=revision.pk, fields=fields, by_id={f.stable_id: f for f in fields}, options=options,

@@ -112,9 +112,11 @@ def field_infos(fields) -> dict:
         )
         value_type = field_type.value_type
         if hasattr(field_type, "value_type_for"):
+            from .fields.base import FieldConfigError
+
             try:
                 value_type = field_type.value_type_for(field_type.parse_options(field.options))
-            except Exception:  # invalid options are reported on their own
+            except FieldConfigError:  # invalid options are reported on their own
                 pass
         infos[field.stable_id] = FieldInfo(
             stable_id=field.stable_id, value_type=value_type, label=field.label_vi, options=option_values,

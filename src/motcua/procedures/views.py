@@ -25,6 +25,7 @@ from motcua.core.errors import NotFound
 
 from . import diff, interchange, selectors, services, validation
 from .errors import RevisionInvalid
+from .fields.base import FieldConfigError
 from .fields.registry import field_types
 from .forms import AddFieldForm, ConditionForm, FieldSettingsForm, OptionsForm, ProcedureForm, RuleForm
 from .models import FieldDefinition
@@ -271,7 +272,7 @@ def procedure_preview(request, public_id):
         field_type = field_types[field.type]
         try:
             options = field_type.parse_options(field.options)
-        except Exception:  # an invalid draft still previews; publication reports the problem
+        except FieldConfigError:  # an invalid draft still previews; publication reports the problem
             options = field_type.parse_options({})
         widgets.append((field, field_type.render_widget(
             field.stable_id, None, options, [], label=field.label, help_text=field.help, required=field.required

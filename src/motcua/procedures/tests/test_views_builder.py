@@ -241,3 +241,21 @@ def test_rules_are_added_without_json_and_deleted(admin_client, agency):
 
     admin_client.post(url, {"action": "delete", "rule_id": draft.routing_rules[0]["id"]})
     assert selectors.get_draft(procedure=procedure).routing_rules == []
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1e999999", "mười hai"])
+def test_condition_values_that_are_not_numbers_get_a_message_not_a_500(admin_client, agency, value):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("integer", "Số con", {}), ("short_text", "Tên con", {})])
+    fields = {f.label_vi: f for f in selectors.get_draft(procedure=procedure).fields.all()}
+
+    response = admin_client.post(_url("field-edit", public_id=procedure.public_id, stable_id=fields["Tên con"].stable_id), {
+        "settings-label_vi": "Tên con", "row_count": "1", "condition-row0_field": fields["Số con"].stable_id,
+        "condition-row0_op": "gt", "condition-row0_value": value,
+    })
+
+    assert response.status_code in (302, 400)
+    fields["Tên con"].refresh_from_db()
+    if response.status_code == 400:
+        assert value in response.content.decode()  # what was typed is kept
+    else:
+        assert fields["Tên con"].condition["args"][1]["const"] not in ("NaN", "Infinity")
