@@ -23,7 +23,7 @@ from motcua.accounts.decorators import staff_required
 from motcua.agencies.models import Agency
 from motcua.core.errors import NotFound
 
-from . import diff, interchange, selectors, services, validation
+from . import diff, interchange, runtime, selectors, services, validation
 from .errors import RevisionInvalid
 from .fields.base import FieldConfigError
 from .fields.registry import field_types
@@ -261,23 +261,86 @@ def procedure_export(request, public_id):
     return response
 
 
-@staff_required
-def procedure_preview(request, public_id):
-    procedure = _procedure_or_404(request, public_id)
-    draft = selectors.get_draft(procedure=procedure)
-    widgets = []
-    for field in selectors.list_fields(revision=draft):
-        if field.private or field.type not in field_types:
+def _test_rows(compiled, data, block_id: str) -> int:
+    options = compiled.options[block_id]
+    try:
+        posted = int(data.get(f"{block_id}__rows", 0))
+    except (TypeError, ValueError):
+        posted = 0
+    rows = max(posted, getattr(options, "min_rows", 0), 1)
+    if data.get("add_row") == block_id:
+        rows += 1
+    return min(rows, getattr(options, "max_rows", 50))
+
+
+def _test_data(compiled, data) -> dict:
+    """The raw answers of the test form, in the shape runtime.validate_step takes."""
+    raw = {}
+    for field in compiled.fields:
+        if field.parent_id or field.private:
             continue
         field_type = field_types[field.type]
-        try:
-            options = field_type.parse_options(field.options)
-        except FieldConfigError:  # an invalid draft still previews; publication reports the problem
-            options = field_type.parse_options({})
-        widgets.append((field, field_type.render_widget(
-            field.stable_id, None, options, [], label=field.label, help_text=field.help, required=field.required
-        )))
-    return render(request, "procedures/procedure_preview.html", {"procedure": procedure, "widgets": widgets})
+        if field_type.value_type == "rows":
+            raw[field.stable_id] = [
+                {col: field_types[compiled.by_id[col].type].value_from_post(data, f"{field.stable_id}__{i}__{col}")
+                 for col in compiled.columns.get(field.stable_id, ())}
+                for i in range(_test_rows(compiled, data, field.stable_id))
+            ]
+        elif field_type.has_value:
+            raw[field.stable_id] = field_type.value_from_post(data, field.stable_id)
+    return raw
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def procedure_preview(request, public_id):
+    """Test the draft's form: fill it in, then "Check" runs exactly what submission will run
+    (cleaning, conditions, calculated fields, required answers, ineligibility rules). Nothing
+    is stored. With htmx, conditions and calculated values update on each change."""
+    procedure = _procedure_or_404(request, public_id)
+    draft = selectors.get_draft(procedure=procedure)
+    compiled = runtime.compile_revision(draft)
+    data = request.POST if request.method == "POST" else {}
+    live = request.headers.get("HX-Request") == "true" or "add_row" in data
+    result = runtime.validate_step(revision=draft, step=None, data=_test_data(compiled, data), values={}, check_eligibility=True)
+    show_errors = request.method == "POST" and not live
+    raw = _test_data(compiled, data)
+    items = []
+    for field in compiled.fields:
+        if field.parent_id or field.private or field.stable_id in result.evaluation.hidden:
+            continue
+        field_type = field_types[field.type]
+        options = compiled.options[field.stable_id]
+        if field_type.value_type == "rows":
+            rows = []
+            for i in range(_test_rows(compiled, data, field.stable_id)):
+                cells = []
+                for col in compiled.columns.get(field.stable_id, ()):
+                    column = compiled.by_id[col]
+                    key = f"{field.stable_id}.{i}.{col}"
+                    row_values = raw.get(field.stable_id) or []
+                    cells.append(field_types[column.type].render_widget(
+                        f"{field.stable_id}__{i}__{col}", row_values[i].get(col) if i < len(row_values) else None,
+                        compiled.options[col], result.errors.get(key, []) if show_errors else [],
+                        label=column.label, help_text=column.help, required=column.required,
+                    ))
+                rows.append(cells)
+            items.append({"field": field, "rows": rows, "row_count": len(rows),
+                          "errors": result.errors.get(field.stable_id, []) if show_errors else []})
+            continue
+        value = result.values.get(field.stable_id, raw.get(field.stable_id))
+        widget = field_type.render_widget(
+            field.stable_id, value, options, result.errors.get(field.stable_id, []) if show_errors else [],
+            label=field.label, help_text=field.help, required=field.required,
+        )
+        items.append({"field": field, "widget": widget})
+    context = {
+        "procedure": procedure, "items": items, "checked": show_errors, "result": result,
+        "error_count": len(result.errors) if show_errors else 0,
+        "ineligible": [payload for _rule, payload in result.ineligible] if show_errors else [],
+    }
+    template = "procedures/_test_form.html" if request.headers.get("HX-Request") == "true" else "procedures/procedure_preview.html"
+    return render(request, template, context)
 
 
 @staff_required

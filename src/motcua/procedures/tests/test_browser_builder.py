@@ -100,6 +100,12 @@ def test_build_test_publish_and_clone_a_procedure(page_factory, live_server):
     # Test: the preview shows both questions; then publish and clone.
     page.goto(f"/backoffice/procedures/{procedure.public_id}/preview/")
     assert page.locator(f"[name^='{source.stable_id}']").count() >= 1
+    assert page.locator(f"[name='{target.stable_id}']").count() == 0  # hidden until the answer is yes
+    page.check(f"input[name='{source.stable_id}'][value='true']")  # htmx re-renders the form on change
+    page.wait_for_selector(f"[name='{target.stable_id}']")
+    assert_no_axe_violations(page)
+    page.click("text=Kiểm tra câu trả lời")
+    page.wait_for_selector(".notice--success")  # nothing is required in this form: the answers are valid
     assert_no_axe_violations(page)
     page.goto(f"/backoffice/procedures/{procedure.public_id}/")
     page.click("form[action$='/publish/'] [type=submit]")

@@ -259,3 +259,40 @@ def test_condition_values_that_are_not_numbers_get_a_message_not_a_500(admin_cli
         assert value in response.content.decode()  # what was typed is kept
     else:
         assert fields["Tên con"].condition["args"][1]["const"] not in ("NaN", "Infinity")
+
+
+def test_testing_the_form_runs_the_submission_checks_without_saving(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[
+        ("yes_no", "Đã từng kết hôn?", {"required": True}),
+        ("short_text", "Số quyết định ly hôn", {"required": True}),
+        ("repetition", "Con chung", {}),
+    ])
+    from .. import services
+
+    draft = selectors.get_draft(procedure=procedure)
+    fields = {f.label_vi: f for f in draft.fields.all()}
+    services.update_field(actor=admin_client.admin, field=fields["Số quyết định ly hôn"],
+                          condition={"op": "eq", "args": [{"var": fields["Đã từng kết hôn?"].stable_id}, {"const": True}]})
+    services.add_field(actor=admin_client.admin, revision=draft, type="short_text", label_vi="Tên con", required=True, parent=fields["Con chung"])
+    services.set_rules(actor=admin_client.admin, revision=draft, ineligibility_rules=[{
+        "id": "r1", "condition": {"op": "eq", "args": [{"var": fields["Đã từng kết hôn?"].stable_id}, {"const": True}]},
+        "message_vi": "Cần hoàn tất thủ tục ly hôn trước"}])
+    url = _url("procedure-preview", public_id=procedure.public_id)
+    married, decision = fields["Đã từng kết hôn?"].stable_id, fields["Số quyết định ly hôn"].stable_id
+
+    page = admin_client.get(url).content.decode()
+    assert f'name="{married}"' in page and f'name="{decision}"' not in page  # hidden until "yes"
+
+    checked = admin_client.post(url, {married: "true", f"{fields['Con chung'].stable_id}__rows": "1"}).content.decode()
+    assert f'name="{decision}"' in checked
+    assert "Cần hoàn tất thủ tục ly hôn trước" in checked
+    assert "answers must be corrected" in checked  # the decision number and the child's name
+
+    live = admin_client.post(url, {married: "false"}, HTTP_HX_REQUEST="true")
+    assert live.content.decode().lstrip().startswith('<div id="test-form">')
+    assert f'name="{decision}"' not in live.content.decode()
+
+    more_rows = admin_client.post(url, {married: "false", f"{fields['Con chung'].stable_id}__rows": "1",
+                                        "add_row": fields["Con chung"].stable_id}).content.decode()
+    assert more_rows.count("__Tên") == 0 and more_rows.count(f"{fields['Con chung'].stable_id}__1__") >= 1
+    assert selectors.get_draft(procedure=procedure).fields.count() == 4  # nothing saved
