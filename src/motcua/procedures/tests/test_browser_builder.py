@@ -104,7 +104,7 @@ def test_build_test_publish_and_clone_a_procedure(page_factory, live_server):
     page.check(f"input[name='{source.stable_id}'][value='true']")  # htmx re-renders the form on change
     page.wait_for_selector(f"[name='{target.stable_id}']")
     assert_no_axe_violations(page)
-    page.click("text=Kiểm tra câu trả lời")
+    page.get_by_role("button", name="Kiểm tra câu trả lời").click()
     page.wait_for_selector(".notice--success")  # nothing is required in this form: the answers are valid
     assert_no_axe_violations(page)
     page.goto(f"/backoffice/procedures/{procedure.public_id}/")

@@ -289,7 +289,7 @@ def test_testing_the_form_runs_the_submission_checks_without_saving(admin_client
     assert "answers must be corrected" in checked  # the decision number and the child's name
 
     live = admin_client.post(url, {married: "false"}, HTTP_HX_REQUEST="true")
-    assert live.content.decode().lstrip().startswith('<div id="test-form">')
+    assert '<div id="test-form"' in live.content.decode() and "<h1>" not in live.content.decode()
     assert f'name="{decision}"' not in live.content.decode()
 
     more_rows = admin_client.post(url, {married: "false", f"{fields['Con chung'].stable_id}__rows": "1",
