@@ -13,7 +13,7 @@ Never run this on a production database: every demo account shares one published
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.accounts import services as account_services
+from motcua.accounts.idp import services as idp_services
 from motcua.accounts.models import User
 from motcua.accounts.constants import Gender, Role
 from motcua.agencies import services as agency_services
@@ -83,7 +84,6 @@ class DemoResult:
     citizens: int = 0
     admin_units_loaded: bool = False
     procedures: int = 0
-    warnings: list[str] = field(default_factory=list)
 
 
 def personal_id(*, gender: str, birth_year: int, serial: int, province_code: str = BIRTH_PROVINCE_CODE) -> str:
@@ -216,11 +216,6 @@ def _load_agencies(province: AdminUnit) -> dict[str, Agency]:
 
 
 def _load_staff(agencies: dict[str, Agency], result: DemoResult) -> None:
-    provision = getattr(account_services, "provision_totp_device", None)
-    if provision is None:
-        result.warnings.append(
-            "accounts.services.provision_totp_device is missing: no TOTP device was created for the demo staff."
-        )
     for staff in STAFF:
         account = account_services.upsert_staff_user(
             email=staff.email, full_name=staff.full_name, password=settings.DEMO_PASSWORD, is_superuser=staff.role is None
@@ -230,28 +225,17 @@ def _load_staff(agencies: dict[str, Agency], result: DemoResult) -> None:
         if staff.role is not None:
             agency_services.add_membership(user=account, agency=agencies[staff.agency_eid], role=staff.role)
             result.memberships += 1
-        if provision is not None:
-            key_hex = demo_totp_key(staff.email)
-            # Re-provisioning would replace the device (new row, counters reset): keep it.
-            if not TOTPDevice.objects.filter(user=account, key=key_hex, confirmed=True).exists():
-                provision(user=account, key_hex=key_hex)
-            result.totp_devices += 1
+        key_hex = demo_totp_key(staff.email)
+        # Re-provisioning would replace the device (new row, counters reset): keep it.
+        if not TOTPDevice.objects.filter(user=account, key=key_hex, confirmed=True).exists():
+            account_services.provision_totp_device(user=account, key_hex=key_hex)
+        result.totp_devices += 1
 
 
 def _load_citizens(province: AdminUnit, result: DemoResult) -> None:
-    try:
-        from motcua.accounts.idp import services as idp_services
-    except ImportError:
-        idp_services = None
-    upsert = getattr(idp_services, "upsert_sandbox_identity", None)
-    if upsert is None:
-        result.warnings.append(
-            "accounts.idp.services.upsert_sandbox_identity is missing: no demo citizen was created."
-        )
-        return
     for citizen in CITIZENS:
         commune = _commune(province, citizen.commune_codename)
-        upsert(
+        idp_services.upsert_sandbox_identity(
             personal_id=citizen.personal_id,
             password=settings.DEMO_PASSWORD,
             full_name=citizen.full_name,
@@ -275,7 +259,7 @@ def load_demo() -> DemoResult:
     with their roles and TOTP devices, 3 citizens in the demo identity provider, and five
     published procedures built with the builder's services (demo/procedures.py).
 
-    Idempotent. Returns what it did, with a warning for each optional part it skipped."""
+    Idempotent. Returns what it did."""
     result = DemoResult()
     if not agency_services.admin_units_loaded():
         agency_services.load_admin_units()

@@ -129,11 +129,6 @@ def _clean(field, options, raw, context, errors, key) -> Any:
         return raw  # kept so that nothing typed is lost; the error is shown next to it
 
 
-def _step_ids(compiled: CompiledRevision, step: int | None) -> list[str]:
-    top = [sid for s in compiled.steps for sid in s] if step is None else list(compiled.steps[step])
-    return top
-
-
 def validate_step(
     *, revision, step: int | None, data: Mapping[str, Any], values: Mapping[str, Any] | None = None,
     today: date | None = None, context: CleanContext | None = None, check_eligibility: bool = False,
@@ -150,7 +145,7 @@ def validate_step(
     context = context or CleanContext(today=today)
     merged: dict[str, Any] = dict(values or {})
     errors: dict[str, list[str]] = {}
-    step_ids = _step_ids(compiled, step)
+    step_ids = [sid for ids in compiled.steps for sid in ids] if step is None else list(compiled.steps[step])
     for sid in step_ids:
         field = compiled.by_id[sid]
         field_type = field_types[field.type]

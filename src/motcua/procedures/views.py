@@ -52,6 +52,14 @@ def _administered_agencies(user):
     return Agency.objects.filter(pk__in=selectors.administered_agency_ids(actor=user)).order_by("eid_code")
 
 
+def _posted_agency(agencies, raw):
+    """The agency chosen in a form among `agencies`, or None (unknown or tampered value)."""
+    try:
+        return agencies.filter(pk=int(raw)).first()
+    except (TypeError, ValueError):
+        return None
+
+
 def _type_choices():
     by_family: dict[str, list] = {}
     for field_type in field_types.all():
@@ -141,6 +149,16 @@ def field_add(request, public_id):
     return redirect("builder:field-edit", public_id=procedure.public_id, stable_id=field.stable_id)
 
 
+def _posted_row_count(data) -> int:
+    """Rows of the condition editor in a submitted form (one more after "Add a test"); a
+    tampered count falls back to one row (ConditionForm caps it)."""
+    try:
+        count = int(data.get("row_count", 1))
+    except (TypeError, ValueError):
+        count = 1
+    return count + (1 if "add_row" in data else 0)
+
+
 def _condition_sources(field: FieldDefinition, fields: list[FieldDefinition]) -> list[tuple[str, str]]:
     """Fields a condition on `field` may test: logic sources placed before it."""
     sources = []
@@ -164,9 +182,7 @@ def field_edit(request, public_id, stable_id):
     value_types = {f.stable_id: field_types[f.type].value_type for f in fields if f.type in field_types}
     parsed = ConditionForm.rows_from_ast(field.condition)
     data = request.POST if request.method == "POST" else None
-    row_count = int(request.POST.get("row_count", 1)) if data else max(1, len(parsed[1]) if parsed else 1)
-    if data and "add_row" in data:
-        row_count += 1
+    row_count = _posted_row_count(data) if data else max(1, len(parsed[1]) if parsed else 1)
     settings_form = FieldSettingsForm(data, has_value=field_type.has_value, initial={
         name: getattr(field, name) for name in ("label_vi", "label_en", "label_fr", "help_vi", "help_en", "help_fr", "required", "private")
     }, prefix="settings")
@@ -243,7 +259,7 @@ def procedure_publish(request, public_id):
 @require_POST
 def procedure_clone(request, public_id):
     procedure = _procedure_or_404(request, public_id)
-    agency = _administered_agencies(request.user).filter(pk=request.POST.get("agency") or procedure.agency_id).first()
+    agency = _posted_agency(_administered_agencies(request.user), request.POST.get("agency") or procedure.agency_id)
     if agency is None:
         raise Http404
     clone = services.clone_procedure(actor=request.user, procedure=procedure, agency=agency)
@@ -302,9 +318,9 @@ def procedure_preview(request, public_id):
     compiled = runtime.compile_revision(draft)
     data = request.POST if request.method == "POST" else {}
     live = request.headers.get("HX-Request") == "true" or "add_row" in data
-    result = runtime.validate_step(revision=draft, step=None, data=_test_data(compiled, data), values={}, check_eligibility=True)
-    show_errors = request.method == "POST" and not live
     raw = _test_data(compiled, data)
+    result = runtime.validate_step(revision=draft, step=None, data=raw, values={}, check_eligibility=True)
+    show_errors = request.method == "POST" and not live
     items = []
     for field in compiled.fields:
         if field.parent_id or field.private or field.stable_id in result.evaluation.hidden:
@@ -351,7 +367,7 @@ def procedure_import(request):
         raise Http404
     problems, status = None, 200
     if request.method == "POST":
-        agency = agencies.filter(pk=request.POST.get("agency")).first()
+        agency = _posted_agency(agencies, request.POST.get("agency"))
         upload = request.FILES.get("file")
         if agency is None or upload is None:
             problems, status = [validation.simple_problem("missing_input", _("Choose the agency and the file to import."))], 400
@@ -429,7 +445,7 @@ def rules_edit(request, public_id):
     kind = (data or request.GET).get("kind", "ineligibility")
     if kind not in ("ineligibility", "routing"):
         kind = "ineligibility"
-    row_count = int(data.get("row_count", 1)) + (1 if data and "add_row" in data else 0) if data else 1
+    row_count = _posted_row_count(data) if data else 1
     condition_form = ConditionForm(data, sources=sources, row_count=row_count, prefix="condition")
     rule_form = RuleForm(data if data and data.get("action") == "add" else None, kind=kind)
     status = 200

@@ -296,3 +296,21 @@ def test_testing_the_form_runs_the_submission_checks_without_saving(admin_client
                                         "add_row": fields["Con chung"].stable_id}).content.decode()
     assert more_rows.count("__Tên") == 0 and more_rows.count(f"{fields['Con chung'].stable_id}__1__") >= 1
     assert selectors.get_draft(procedure=procedure).fields.count() == 4  # nothing saved
+
+
+@pytest.mark.parametrize("row_count", ["abc", "-5", "100000"])
+def test_a_tampered_row_count_is_not_a_500(admin_client, agency, row_count):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("yes_no", "A?", {}), ("short_text", "B", {})])
+    field = selectors.get_draft(procedure=procedure).fields.get(label_vi="B")
+
+    for url in (_url("field-edit", public_id=procedure.public_id, stable_id=field.stable_id), _url("rules-edit", public_id=procedure.public_id)):
+        response = admin_client.post(url, {"settings-label_vi": "B", "row_count": row_count, "add_row": "1", "action": "add"})
+        assert response.status_code == 200, url
+
+
+def test_a_tampered_agency_is_refused_not_a_500(admin_client, agency):
+    procedure = make_procedure(agency=agency, actor=admin_client.admin)
+
+    assert admin_client.post(_url("procedure-clone", public_id=procedure.public_id), {"agency": "abc"}).status_code == 404
+    response = admin_client.post(_url("procedure-import"), {"agency": "abc", "file": SimpleUploadedFile("p.json", b"{}")})
+    assert response.status_code == 400 and "Choose the agency and the file to import." in response.content.decode()

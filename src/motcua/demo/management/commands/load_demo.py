@@ -20,8 +20,6 @@ class Command(BaseCommand):
                 f"{result.procedures} new published procedures."
             )
         )
-        for warning in result.warnings:
-            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         if not options["quiet"]:
             self.stdout.write("")
             self.stdout.write(services.login_text())
