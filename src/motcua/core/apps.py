@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "motcua.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Connects the signals that refresh the working-day calendar when CalendarDay rows change.
+        from . import calendar_store  # noqa: F401
