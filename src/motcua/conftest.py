@@ -5,6 +5,7 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
+from motcua.documents.keys import DemoPkiPaths, ensure_demo_pki
 from motcua.core.testing.browser import CHROMIUM_ARGS, CHROMIUM_PATH, open_page
 from motcua.core.testing.console import BrowserConsole
 
@@ -19,6 +20,32 @@ def _media_root(settings, tmp_path):
 # Tests that use these fixtures are marked `browser` and use pytest-django's `live_server`, which
 # `--liveserver=127.0.0.1` (pyproject addopts) binds to the address pytest-socket allows. Playwright
 # itself talks to its driver and to Chromium over pipes, so pytest-socket does not get in the way.
+
+
+# --- Signing: one throwaway PKI per test session (EC P-256: milliseconds), used by every test that
+# issues a document (receipts after submission...). documents/tests adds a foreign PKI.
+TEST_P12_PASSWORD = "test-p12-password"
+
+
+@pytest.fixture(scope="session")
+def signing_pki(tmp_path_factory) -> DemoPkiPaths:
+    paths = DemoPkiPaths.in_directory(tmp_path_factory.mktemp("signing"))
+    ensure_demo_pki(paths, p12_password=TEST_P12_PASSWORD)
+    return paths
+
+
+@pytest.fixture(autouse=True)
+def signing_settings(settings, signing_pki):
+    settings.SIGNING_DIR = signing_pki.root_cert.parent
+    settings.SIGNING_PROVIDER = "pkcs12"
+    settings.SIGNING_P12_PATH = str(signing_pki.agency_p12)
+    settings.SIGNING_P12_PASSWORD = TEST_P12_PASSWORD
+    settings.SIGNING_PEM_KEY_PATH = str(signing_pki.agency_key)
+    settings.SIGNING_PEM_KEY_PASSWORD = ""
+    settings.SIGNING_PEM_CERT_PATH = str(signing_pki.agency_cert)
+    settings.SIGNING_PEM_CHAIN_PATHS = [str(signing_pki.root_cert)]
+    settings.SIGNING_TRUST_ROOTS = [str(signing_pki.root_cert)]
+    return settings
 
 
 def pytest_collection_modifyitems(items):

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.agencies",
     "motcua.procedures",
+    "motcua.dossiers",
+    "motcua.documents",
     "motcua.portal",
     "motcua.instruction",
     "motcua.demo",
@@ -85,7 +87,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "motcua.urls"
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="motcua.urls")
 WSGI_APPLICATION = "motcua.wsgi.application"
 ASGI_APPLICATION = "motcua.asgi.application"
 
@@ -181,6 +183,36 @@ if STORAGE == "s3":
     }
 elif STORAGE != "local":
     raise environ.ImproperlyConfigured("STORAGE must be 'local' or 's3'")
+
+# --- Dossiers ----------------------------------------------------------------------------------
+# Drafts untouched for this many days are deleted; their applicant is warned a few days before.
+DOSSIER_DRAFT_RETENTION_DAYS = env.int("DOSSIER_DRAFT_RETENTION_DAYS", default=90)
+DOSSIER_DRAFT_WARNING_DAYS = env.int("DOSSIER_DRAFT_WARNING_DAYS", default=7)
+# Uploaded files (dossiers/attachments.py). A field's own limit applies under this ceiling.
+ATTACHMENT_MAX_SIZE_MB = env.int("ATTACHMENT_MAX_SIZE_MB", default=200)
+# ZIP-based files (ZIP archives, Word/Excel/OpenDocument files) over these limits are refused as
+# possible "zip bombs": entries, total uncompressed size, uncompressed/compressed ratio.
+ATTACHMENT_ZIP_MAX_ENTRIES = env.int("ATTACHMENT_ZIP_MAX_ENTRIES", default=10_000)
+ATTACHMENT_ZIP_MAX_UNCOMPRESSED_MB = env.int("ATTACHMENT_ZIP_MAX_UNCOMPRESSED_MB", default=1024)
+ATTACHMENT_ZIP_MAX_RATIO = env.int("ATTACHMENT_ZIP_MAX_RATIO", default=100)
+# Antivirus: the clamd daemon, "tcp://127.0.0.1:3310" or "unix:///run/clamav/clamd.ctl".
+# Empty: uploaded files are stored without a scan and shown as "not scanned".
+CLAMD_URL = env.str("CLAMD_URL", default="")
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=60)
+
+# --- Signed documents (documents app: PDF forms, PAdES signatures, public verification) ------
+# `manage.py documents_setup` makes a demo root CA and an agency certificate under var/signing/
+# (never committed). Production points these variables at the agency's real key material.
+SIGNING_DIR = Path(env.str("SIGNING_DIR", default=str(VAR_DIR / "signing")))
+SIGNING_PROVIDER = env.str("SIGNING_PROVIDER", default="pkcs12")  # documents.signers registry id
+SIGNING_P12_PATH = env.str("SIGNING_P12_PATH", default=str(SIGNING_DIR / "agency.p12"))
+SIGNING_P12_PASSWORD = env.str("SIGNING_P12_PASSWORD", default="") or _secret_from_file("signing_p12_password")
+SIGNING_PEM_KEY_PATH = env.str("SIGNING_PEM_KEY_PATH", default=str(SIGNING_DIR / "agency-key.pem"))
+SIGNING_PEM_KEY_PASSWORD = env.str("SIGNING_PEM_KEY_PASSWORD", default="")
+SIGNING_PEM_CERT_PATH = env.str("SIGNING_PEM_CERT_PATH", default=str(SIGNING_DIR / "agency-cert.pem"))
+SIGNING_PEM_CHAIN_PATHS = env.list("SIGNING_PEM_CHAIN_PATHS", default=[str(SIGNING_DIR / "root-ca.pem")])
+# Certificates (PEM or DER files) the public verification page trusts.
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[str(SIGNING_DIR / "root-ca.pem")])
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = env.str("DEFAULT_LANGUAGE", default="vi")
@@ -316,7 +348,19 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="motcua <no-reply@motcua.local>")
 
+# --- Map field (procedures' "map" type): background tiles ------------------------------------
+# An XYZ tile URL ({s} subdomains allowed); empty: the map shows no background, drawing still works.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# HTML shown in the map's corner, as the tile server's terms ask (trusted: it comes from settings).
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION", default='© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
 # --- Content Security Policy (django-csp 4) -------------------------------------------------
+# The map's tiles are <img> elements from the tile server's origin ("{s}." subdomains -> "*.").
+_map_tile_origins = [
+    "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL.replace("{s}", "*")))
+] if MAP_TILE_URL.startswith(("https://", "http://")) else []
 _oidc_op_origins = sorted(
     {"{0.scheme}://{0.netloc}".format(urlsplit(url)) for url in (OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT) if url}
 )
@@ -325,7 +369,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_map_tile_origins],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         # Signing out (a form) redirects to the identity provider's logout endpoint, and
@@ -346,5 +390,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every rendering step at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

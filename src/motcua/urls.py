@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/", include("motcua.accounts.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("agencies/", include("motcua.agencies.urls")),
+    path("dossiers/", include("motcua.dossiers.urls")),
+    path("verify/", include("motcua.documents.urls")),
     path("backoffice/procedures/", include("motcua.procedures.urls")),
     path("backoffice/", include("motcua.instruction.urls")),
     path("django-admin/", admin.site.urls),
