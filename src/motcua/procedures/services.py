@@ -23,7 +23,7 @@ from motcua.agencies.models import Agency
 from motcua.core.errors import PermissionDenied
 from motcua.core.text import search_key
 
-from . import selectors, validation
+from . import selectors, signals, validation
 from .constants import MAX_FIELDS_PER_REVISION, ProcedureStatus, RevisionState
 from .errors import ProcedureClosed, RevisionFrozen, RevisionInvalid, UnknownFieldType
 from .fields.registry import field_types
@@ -52,9 +52,11 @@ def _check_draft(revision: Revision) -> None:
 
 
 def _refresh_search_key(procedure: Procedure) -> None:
-    procedure.search_key = search_key(
-        " ".join([procedure.national_code, procedure.name_vi, procedure.name_en, procedure.name_fr])
-    )[:1200]
+    # Names first: the length cap cuts summaries, never names.
+    procedure.search_key = search_key(" ".join([
+        procedure.national_code, procedure.name_vi, procedure.name_en, procedure.name_fr,
+        procedure.summary_vi, procedure.summary_en, procedure.summary_fr,
+    ]))[:1200]
 
 
 # --- Catalogue metadata ----------------------------------------------------------------------
@@ -131,7 +133,9 @@ def close_procedure(*, actor, procedure: Procedure, successor: Procedure | None 
 
 
 def _locked_draft(revision: Revision) -> Revision:
-    """The revision row locked for the rest of the transaction (concurrent builder edits)."""
+    """The revision row locked for the rest of the transaction (concurrent builder edits),
+    marked as changed: runtime.compile_revision recompiles a draft when its updated_at moves."""
+    Revision.objects.filter(pk=revision.pk).update(updated_at=timezone.now())
     return Revision.objects.select_for_update().select_related("procedure__agency").get(pk=revision.pk)
 
 
@@ -291,6 +295,7 @@ def publish_revision(*, actor, procedure: Procedure) -> Revision:
     draft.published_by = actor
     draft.save(update_fields=["state", "published_at", "published_by", "updated_at"])
     _copy_revision(draft, procedure=procedure, number=draft.number + 1)
+    signals.revision_published.send(sender=Revision, revision=draft, procedure=procedure, actor=actor)
     return draft
 
 

@@ -1,0 +1,15 @@
+"""Fixtures of the dossiers tests."""
+
+import pytest
+
+from .fake_clamd import FakeClamd
+
+
+@pytest.fixture
+def fake_clamd(settings):
+    """A fake clamd on 127.0.0.1, configured as the antivirus (settings.CLAMD_URL)."""
+    server = FakeClamd()
+    settings.CLAMD_URL = server.url
+    settings.CLAMD_TIMEOUT = 5
+    yield server
+    server.close()
