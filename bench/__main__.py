@@ -22,9 +22,9 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    from . import procedure_step
+    from . import procedure_step, submission
 
-    benchmarks = {"procedure_step": procedure_step.run}
+    benchmarks = {"procedure_step": procedure_step.run, "submission": submission.run}
     chosen = argv or list(benchmarks)
     report = {"started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": {
         "python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}, "results": {}}

@@ -7,8 +7,10 @@ Entry points:
   is compiled once; a draft is recompiled after each edit.
 - `validate_step(...) -> StepResult`: cleans what the applicant sent for one step, evaluates the
   conditions on the merged answers, drops hidden answers, checks required visible fields and
-  computes calculated fields. No query per field: validating a step costs the fields query
-  the first time, then none (admin units come from a process cache).
+  computes calculated fields; in repetition blocks, row by row (a column hidden in one row is
+  cleared and not required in that row only; a calculated column is stored in each row). No
+  query per field: validating a step costs the fields query the first time, then none (admin
+  units come from a process cache).
 - `validate_all(...)`: the same over every step, plus the ineligibility rules (at submission).
 """
 
@@ -175,6 +177,12 @@ def validate_step(
             merged.pop(sid, None)
         else:
             merged[sid] = value
+    cleared: set[str] = set()
+    for sid, results in evaluation.rows.items():
+        if isinstance(merged.get(sid), list):
+            merged[sid] = _apply_rows(sid, merged[sid], results, cleared)
+    if cleared:
+        errors = {k: v for k, v in errors.items() if k not in cleared}
     for sid in step_ids:
         field = compiled.by_id[sid]
         field_type = field_types[field.type]
@@ -184,14 +192,53 @@ def validate_step(
             continue
         if field.required and sid not in errors and field_type.is_empty(merged.get(sid)):
             errors.setdefault(sid, []).append(str(field_type.required_message(compiled.options[sid])))
-        for index, row in enumerate(merged.get(sid) or [] if field_type.value_type == "rows" else []):
-            for col in compiled.columns.get(sid, ()):
-                column = compiled.by_id[col]
-                key = f"{sid}.{index}.{col}"
-                if column.required and key not in errors and field_types[column.type].is_empty(row.get(col)):
-                    errors.setdefault(key, []).append(str(field_types[column.type].required_message(compiled.options[col])))
+        if field_type.value_type == "rows":
+            _check_required_cells(compiled, sid, merged.get(sid), evaluation, errors)
     ineligible = list(evaluation.ineligible) if check_eligibility else []
     return StepResult(values=merged, errors=errors, evaluation=evaluation, ineligible=ineligible)
+
+
+def _apply_rows(block: str, rows: list, results, cleared: set[str]) -> list:
+    """The block's rows with each row's hidden cells removed and calculated cells refreshed
+    (copies: the stored rows are not changed in place); keys of the removed cells' errors are
+    added to `cleared`."""
+    out = []
+    for index, row in enumerate(rows):
+        if index >= len(results) or not isinstance(row, Mapping):
+            out.append(row)
+            continue
+        result = results[index]
+        row = dict(row)
+        for col in result.hidden:
+            row.pop(col, None)
+            cleared.add(f"{block}.{index}.{col}")
+        for col, value in result.calculated.items():
+            if value is None:
+                row.pop(col, None)
+            else:
+                row[col] = value
+        out.append(row)
+    return out
+
+
+def _check_required_cells(compiled, block: str, rows, evaluation: Evaluation, errors: dict[str, list[str]]) -> None:
+    """Required columns must be answered in each row where they are shown."""
+    if not isinstance(rows, list):
+        return
+    for index, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            continue
+        row_result = evaluation.row(block, index)
+        for col in compiled.columns.get(block, ()):
+            column = compiled.by_id[col]
+            column_type = field_types[column.type]
+            if not column.required or column_type.read_only or not column_type.has_value:
+                continue
+            if col in evaluation.hidden or (row_result is not None and not row_result.is_visible(col)):
+                continue
+            key = f"{block}.{index}.{col}"
+            if key not in errors and column_type.is_empty(row.get(col)):
+                errors.setdefault(key, []).append(str(column_type.required_message(compiled.options[col])))
 
 
 def validate_all(*, revision, data: Mapping[str, Any], today: date | None = None, context: CleanContext | None = None) -> StepResult:

@@ -41,7 +41,8 @@ class ParseError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Var:
-    """A field's value; `"<block_id>.<column_id>"` is the list of a block column's values."""
+    """A field's value. A block column names the current row's cell in its own block's
+    conditions and formulas, and the column over all rows inside an aggregate (`sum`...)."""
 
     name: str
 

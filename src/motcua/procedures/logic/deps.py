@@ -25,15 +25,10 @@ class CycleError(ValueError):
 
 
 def field_dependencies(node: Node | Any) -> frozenset[str]:
-    """Stable ids the expression reads. A block column `"b.c"` reads both the block `b` and the
-    column `c` (either may be hidden or calculated)."""
-    names: set[str] = set()
-    for name in variables(parse(node)):
-        names.add(name)
-        if "." in name:
-            block, column = name.split(".", 1)
-            names.update((block, column))
-    return frozenset(names)
+    """Stable ids the expression reads. A column is named by its own id, whether the expression
+    reads its cell in the current row or aggregates it over the rows: either way the column's
+    condition and formula (which also wait for the block's visibility) are evaluated first."""
+    return variables(parse(node))
 
 
 def find_cycles(formulas: Mapping[str, Any]) -> list[list[str]]:
@@ -178,6 +173,8 @@ def step_graph(items: Iterable[Any], parents: Mapping[str, str | None]) -> dict[
     `items` are `LogicItem`s (ast JSON or parsed). Nodes: `"visible:<id>"` for each field that
     may be hidden (its condition, then its parent's visibility), `"value:<id>"` for each
     calculated field, `"rule:<index>"` for each ineligibility or routing item (index in `items`).
+    A block column's nodes stand for its evaluation in every row, so a loop among the columns of
+    one row is a cycle here too.
     Reading a field needs its visibility (a hidden field reads as empty) and, when calculated,
     its value; so a field whose visibility depends on a formula that reads it is a cycle."""
     items = list(items)

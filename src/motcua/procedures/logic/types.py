@@ -58,7 +58,9 @@ OPS: dict[str, tuple[int, int | None]] = {
     "in_province": (2, 2), "in_commune": (2, 2),
     # arithmetic
     "add": (2, None), "sub": (2, 2), "mul": (2, None), "div": (2, 2), "neg": (1, 1),
-    "round": (1, 2), "min": (1, None), "max": (1, None), "sum": (1, 1), "count": (1, 1),
+    "round": (1, 2),
+    # aggregates (one list: a block column, a block for count, a multiple choice, a constant list)
+    "sum": (1, 1), "count": (1, 1), "avg": (1, 1), "min": (1, None), "max": (1, None),
     # dates
     "today": (0, 0), "date_diff": (2, 2), "add_days": (2, 2),
     # calculated fields
@@ -69,6 +71,9 @@ OPS: dict[str, tuple[int, int | None]] = {
 OP_EXTRAS: dict[str, dict[str, frozenset]] = {
     "date_diff": {"unit": frozenset({"days", "months", "years"})},
 }
+
+# Operators that may take a block column (`{"var": "<column id>"}`) as their only argument.
+AGGREGATES = frozenset({"sum", "count", "avg", "min", "max"})
 
 COMPARISONS = frozenset({"eq", "ne", "lt", "lte", "gt", "gte"})
 ORDERINGS = frozenset({"lt", "lte", "gt", "gte"})
@@ -89,7 +94,8 @@ class FieldInfo:
     """The JSON AST of a calculated field's formula."""
     parent: str | None = None
     """The section or repetition block the field belongs to. A field is hidden when its parent
-    is; a field whose parent is a "rows" field is a column of that block."""
+    is; a field whose parent is a "rows" field is a column of that block: its condition and
+    formula are evaluated per row."""
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def programs(draw):
         value_type = draw(st.sampled_from(VALUE_TYPES))
         parent = draw(st.one_of(st.none(), st.sampled_from([f"f{j}" for j in range(i)]))) if i else None
         fields[f"f{i}"] = FieldInfo(f"f{i}", value_type, parent=parent)
-    names = list(fields) + ["f0.c0", "f1.c1"]
+    names = list(fields)
     items = []
     for i in range(count):
         earlier = [f"f{j}" for j in range(i)]

@@ -57,7 +57,7 @@ def codes(ast, usage="visibility", owner="later"):
     op("in_province", var("comm"), const("01")),
     op("in_commune", var("addr"), const("00004")),
     op("eq", var("prov"), const("79")),
-    op("gt", op("sum", var("people.person_age")), const(100)),
+    op("gt", op("sum", var("person_age")), const(100)),
     op("gt", op("count", var("people")), const(2)),
     op("or", op("contains", var("name"), const("Văn")), op("empty", var("addr"))),
 ])
@@ -69,7 +69,7 @@ def test_validate_logic_accepts_well_typed_condition(ast):
     (op("add", var("age"), op("mul", const(2), const("1,5"))), "total"),
     (op("round", op("div", var("age"), const(3)), const(2)), "total"),
     (op("if", op("gt", var("age"), const(1)), var("age"), const(None)), "total"),
-    (op("max", var("people.person_age")), "total"),
+    (op("max", var("person_age")), "total"),
     (op("concat", var("name"), const(" "), var("age")), "label"),
     (op("if", var("married"), const("yes"), var("kind")), "label"),
 ])
