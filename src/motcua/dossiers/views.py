@@ -117,7 +117,8 @@ def _step_context(request, dossier, compiled, step, values, errors, *, saved=Fal
         "dossier": dossier, "procedure": dossier.procedure, "step": step, "step_count": len(compiled.steps),
         "step_title": compiled.step_titles[step] or dossier.procedure.name, "steps": _step_nav(compiled, step),
         "items": rendering.build_items(compiled, step_ids=step_ids, values=values, errors=shown_errors,
-                                       hidden=evaluation.hidden, readonly=_identity_readonly(compiled, dossier)),
+                                       hidden=evaluation.hidden, readonly=_identity_readonly(compiled, dossier),
+                                       evaluation=evaluation),
         "error_links": rendering.error_links(compiled, shown_errors), "saved": saved,
         "retention_days": settings.DOSSIER_DRAFT_RETENTION_DAYS, "is_last": step == len(compiled.steps) - 1,
     }

@@ -1,4 +1,5 @@
-"""Builder forms: procedure metadata, field settings, type options and the condition editor.
+"""Builder forms: procedure metadata, field settings, type options, the condition editor
+(nested groups, no JSON) and the formula editor (text, see logic/formula.py).
 
 The options form of a field type is generated from its options schema (pydantic), so a new
 field type needs no form code: booleans become checkboxes, numbers number inputs, literals
@@ -9,8 +10,10 @@ selects, lists of strings a textarea with one item per line, and lists of small 
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
+from dataclasses import dataclass, field as dataclass_field
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -19,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.forms import AccessibleFormMixin
 
 from .constants import ApplicantKind, Channel, DeadlineUnit, ServiceLevel
+from .logic import formula
 from .models import Procedure, Sector
 
 LANG_SUFFIX = {"vi": _("Vietnamese"), "en": _("English"), "fr": _("French")}
@@ -117,12 +121,14 @@ class OptionsForm(AccessibleFormMixin, forms.Form):
 
     LINES_HELP = _("One per line.")
 
-    def __init__(self, *args, schema, initial_options: dict | None = None, **kwargs):
+    def __init__(self, *args, schema, initial_options: dict | None = None, exclude: tuple[str, ...] = (), **kwargs):
         self.schema = schema
         self.kinds: dict[str, tuple[str, typing.Any]] = {}
         initial = {}
         super().__init__(*args, **kwargs)
         for name, info in schema.model_fields.items():
+            if name in exclude:  # edited by its own form (the formula of a calculated field)
+                continue
             tp, optional = _unwrap(info.annotation)
             label = info.title or name.replace("_", " ").capitalize()
             required = False
@@ -224,6 +230,12 @@ class RuleForm(AccessibleFormMixin, forms.Form):
 
 
 # --- Condition editor ---------------------------------------------------------------------------
+#
+# A condition is edited as a tree: a group ("all of", "any of", "none of", "not all of") holds
+# rows "field – test – value" and sub-groups. Each node has a key giving its place: "n" is the
+# condition itself, "n_0" its first item, "n_0_1" the second item of that... The page posts, per
+# node, a hidden "<key>-kind" ("group" or "row") and its controls; buttons named "action" with a
+# value "add_row:<key>", "add_group:<key>" or "remove:<key>" change the tree (no JavaScript).
 
 NO_VALUE_OPS = {"empty", "not_empty"}
 CONDITION_OPS = [
@@ -232,82 +244,397 @@ CONDITION_OPS = [
     ("empty", _("is empty")), ("not_empty", _("is filled in")),
     ("in_province", _("is in the province (code)")), ("in_commune", _("is in the commune (code)")),
 ]
-MAX_CONDITION_ROWS = 20
+GROUP_MODES = [
+    ("all", _("all of these are true")), ("any", _("any of these is true")),
+    ("none", _("none of these is true")), ("not_all", _("not all of these are true")),
+]
+MAX_GROUP_DEPTH = 4  # the condition itself, then up to three levels of groups inside it
+MAX_CONDITION_ITEMS = 40  # rows and groups
+MAX_VALUE_LENGTH = 500
+ROOT = "n"
+_KIND_KEY = re.compile(r"(n(?:_\d{1,2}){0,%d})-kind" % (MAX_GROUP_DEPTH))
 
 
-class ConditionForm(forms.Form):
-    """Builds a condition AST from rows "field – operator – value" joined by all/any, without
-    typing JSON. Conditions of another shape (imported or advanced) are edited as JSON."""
+@dataclass(eq=False)  # nodes are told apart by identity
+class ConditionRow:
+    field: str = ""
+    op: str = "eq"
+    value: str = ""
 
-    combinator = forms.ChoiceField(
-        label=_("When"), choices=[("and", _("all these are true")), ("or", _("any of these is true"))], initial="and",
-        required=False,
-    )
-    advanced = forms.CharField(label=_("Condition as JSON (advanced)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, sources: list[tuple[str, str]], row_count: int = 1, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.row_count = max(1, min(row_count, MAX_CONDITION_ROWS))
-        self.source_choices = [("", _("— choose a field —"))] + sources
-        for i in range(self.row_count):
-            self.fields[f"row{i}_field"] = forms.ChoiceField(label=_("Field"), choices=self.source_choices, required=False)
-            self.fields[f"row{i}_op"] = forms.ChoiceField(label=_("Test"), choices=CONDITION_OPS, required=False)
-            self.fields[f"row{i}_value"] = forms.CharField(label=_("Value"), required=False, max_length=500)
+@dataclass(eq=False)
+class ConditionGroup:
+    mode: str = "all"
+    items: list = dataclass_field(default_factory=list)
 
-    def rows(self):
-        for i in range(self.row_count):
-            yield (self[f"row{i}_field"], self[f"row{i}_op"], self[f"row{i}_value"])
+
+def _same_json(a, b) -> bool:
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def _row_from_ast(node, sources: set[str], value_types: dict[str, str]) -> ConditionRow | None:
+    """The row writing `node`, when a row can (the value typed back gives the same constant)."""
+    if not isinstance(node, dict) or set(node) != {"op", "args"} or node["op"] not in dict(CONDITION_OPS):
+        return None
+    args = node["args"]
+    if not isinstance(args, list) or not args or not isinstance(args[0], dict) or set(args[0]) != {"var"}:
+        return None
+    name = args[0]["var"]
+    if name not in sources:
+        return None
+    if node["op"] in NO_VALUE_OPS:
+        return ConditionRow(name, node["op"], "") if len(args) == 1 else None
+    if len(args) != 2 or not isinstance(args[1], dict) or set(args[1]) != {"const"}:
+        return None
+    const = args[1]["const"]
+    text = const if isinstance(const, str) else json.dumps(const, ensure_ascii=False)
+    if not text or text != text.strip() or len(text) > MAX_VALUE_LENGTH:
+        return None
+    if not _same_json(_coerce(text, value_types.get(name, "text")), const):
+        return None
+    return ConditionRow(name, node["op"], text)
+
+
+def _is_group_node(node) -> bool:
+    if not isinstance(node, dict) or set(node) != {"op", "args"} or not isinstance(node["args"], list):
+        return False
+    return (node["op"] in ("and", "or") and len(node["args"]) >= 2) or (node["op"] == "not" and len(node["args"]) == 1)
+
+
+def condition_tree(ast, *, sources, value_types: dict[str, str]) -> ConditionGroup | None:
+    """The editor's tree for a condition AST, or None when the editor cannot write it (then it
+    is edited as JSON). `tree_ast(condition_tree(x)) == x` for every x it accepts."""
+    sources = set(sources)
+    count = [0]
+
+    def group(node, depth) -> ConditionGroup | None:
+        if node["op"] in ("and", "or"):
+            mode, items = ("all" if node["op"] == "and" else "any"), node["args"]
+        else:
+            inner = node["args"][0]
+            if isinstance(inner, dict) and inner.get("op") in ("and", "or") and _is_group_node(inner):
+                mode, items = ("not_all" if inner["op"] == "and" else "none"), inner["args"]
+            else:
+                mode, items = "none", [inner]
+        out = ConditionGroup(mode)
+        for item in items:
+            count[0] += 1
+            if count[0] > MAX_CONDITION_ITEMS:
+                return None
+            row = _row_from_ast(item, sources, value_types)
+            if row is None:
+                if depth >= MAX_GROUP_DEPTH or not _is_group_node(item):
+                    return None
+                row = group(item, depth + 1)
+                if row is None:
+                    return None
+            out.items.append(row)
+        return out
+
+    if ast is None:
+        return ConditionGroup("all")
+    row = _row_from_ast(ast, sources, value_types)
+    if row is not None:
+        return ConditionGroup("all", [row])
+    return group(ast, 1) if _is_group_node(ast) else None
+
+
+def tree_ast(group: ConditionGroup, value_types: dict[str, str], on_error=None):
+    """The AST of a tree (None when no row names a field). Rows without a field are left out,
+    so are groups left empty; `on_error(row, message)` hears of rows lacking their value."""
+
+    def item_ast(item):
+        if isinstance(item, ConditionGroup):
+            return group_ast(item)
+        if not item.field:
+            return None
+        if item.op in NO_VALUE_OPS:
+            return {"op": item.op, "args": [{"var": item.field}]}
+        raw = (item.value or "").strip()
+        if raw == "":
+            if on_error:
+                on_error(item, _("Enter the value to compare with."))
+            return None
+        return {"op": item.op, "args": [{"var": item.field}, {"const": _coerce(raw, value_types.get(item.field, "text"))}]}
+
+    def group_ast(g):
+        items = [a for a in (item_ast(item) for item in g.items) if a is not None]
+        if not items:
+            return None
+        joined = items[0] if len(items) == 1 else {"op": "or" if g.mode in ("any", "none") else "and", "args": items}
+        return {"op": "not", "args": [joined]} if g.mode in ("none", "not_all") else joined
+
+    return group_ast(group)
+
+
+def _child_keys(key: str, group: ConditionGroup) -> list[tuple[str, object]]:
+    return [(f"{key}_{i}", item) for i, item in enumerate(group.items)]
+
+
+class ConditionForm(AccessibleFormMixin, forms.Form):
+    """The condition editor: nested groups of rows "field – test – value", without typing JSON.
+    A condition it cannot write (imported, or written by hand) is shown as JSON instead.
+
+    Unbound: from `ast`. Bound: from the posted tree; when the post is an editing action
+    (add a row or a group, remove one), `changed` is true and the form is rebuilt unbound from
+    the new tree, keeping every value typed (call `is_valid()` only when `changed` is false)."""
+
+    def __init__(self, data=None, *, sources: list[tuple[str, str]], value_types: dict[str, str], ast=None,
+                 prefix: str = "condition", **kwargs):
+        self.value_types = value_types
+        self.source_choices = [("", _("— choose a field —"))] + list(sources)
+        self.changed = False
+        self.focus_id = ""
+        self.json_mode = False
+        json_initial = ""
+        if data is not None:
+            tree, keys = self._tree_from_data(data, prefix)
+            self.json_mode = f"{prefix}-json" in data
+            json_initial = data.get(f"{prefix}-json", "")
+            self.changed = self._apply(data.get(f"{prefix}-action", ""), tree, keys, prefix)
+        else:
+            tree = condition_tree(ast, sources=[value for value, _label in sources], value_types=value_types)
+            if tree is None:
+                self.json_mode = True
+                json_initial = json.dumps(ast, ensure_ascii=False, indent=1)
+                tree = ConditionGroup("all")
+        if not tree.items and not self.changed:
+            tree.items.append(ConditionRow())  # a row to start with
+        self.tree = tree
+        values = self._values(tree)
+        if self.json_mode:
+            values["json"] = json_initial
+        if data is not None and not self.changed:
+            super().__init__({f"{prefix}-{name}": value for name, value in values.items()}, prefix=prefix, **kwargs)
+        else:
+            super().__init__(None, initial=values, prefix=prefix, **kwargs)
+        self._add_fields(tree)
+        self._describe_fields()
+
+    # --- reading the post ---
 
     @staticmethod
-    def rows_from_ast(ast) -> tuple[str, list[tuple[str, str, str]]] | None:
-        """(combinator, rows) when `ast` has the editor's shape, else None (edit as JSON)."""
-        if ast is None:
-            return "and", []
-        items, combinator = [ast], "and"
-        if isinstance(ast, dict) and ast.get("op") in ("and", "or"):
-            combinator, items = ast["op"], ast.get("args") or []
-        rows = []
-        for item in items:
-            if not isinstance(item, dict) or item.get("op") not in dict(CONDITION_OPS):
-                return None
-            args = item.get("args") or []
-            if not args or not isinstance(args[0], dict) or set(args[0]) != {"var"}:
-                return None
-            if item["op"] in NO_VALUE_OPS and len(args) == 1:
-                rows.append((args[0]["var"], item["op"], ""))
-            elif len(args) == 2 and isinstance(args[1], dict) and set(args[1]) == {"const"}:
-                const = args[1]["const"]
-                rows.append((args[0]["var"], item["op"], const if isinstance(const, str) else json.dumps(const)))
+    def _tree_from_data(data, prefix: str) -> tuple[ConditionGroup, dict[str, object]]:
+        root = ConditionGroup(data.get(f"{prefix}-{ROOT}-mode") or "all")
+        nodes: dict[str, object] = {ROOT: root}
+        found = []
+        for name in data:
+            if name.startswith(f"{prefix}-"):
+                match = _KIND_KEY.fullmatch(name[len(prefix) + 1:])
+                if match and match.group(1) != ROOT:
+                    found.append(match.group(1))
+        found.sort(key=lambda key: [int(i) for i in key.split("_")[1:]])
+        count = 0
+        for key in found:
+            parent = nodes.get(key.rsplit("_", 1)[0])
+            if not isinstance(parent, ConditionGroup) or count >= MAX_CONDITION_ITEMS:
+                continue
+            if data.get(f"{prefix}-{key}-kind") == "group":
+                if key.count("_") >= MAX_GROUP_DEPTH:  # would be one level too deep
+                    continue
+                node = ConditionGroup(data.get(f"{prefix}-{key}-mode") or "all")
             else:
-                return None
-        return combinator, rows
+                node = ConditionRow(data.get(f"{prefix}-{key}-field", ""), data.get(f"{prefix}-{key}-op", "eq"),
+                                    data.get(f"{prefix}-{key}-value", ""))
+            parent.items.append(node)
+            nodes[key] = node
+            count += 1
+        return root, nodes
 
-    def to_ast(self, value_types: dict[str, str]):
-        """The AST, or None when no row is filled; errors are added to the form."""
-        advanced = self.cleaned_data.get("advanced", "").strip()
-        if advanced:
+    def _apply(self, action: str, tree: ConditionGroup, nodes: dict[str, object], prefix: str) -> bool:
+        """Applies an editing action to the tree; True when it was one (even a refused one)."""
+        verb, _sep, key = action.partition(":")
+        if verb not in ("add_row", "add_group", "remove"):
+            return False
+        target = nodes.get(key)
+        total = len(nodes) - 1
+        if verb in ("add_row", "add_group") and isinstance(target, ConditionGroup):
+            depth = key.count("_") + 1
+            if total >= MAX_CONDITION_ITEMS or (verb == "add_group" and (depth >= MAX_GROUP_DEPTH or total + 2 > MAX_CONDITION_ITEMS)):
+                return True
+            new_key = f"{key}_{len(target.items)}"
+            if verb == "add_row":
+                target.items.append(ConditionRow())
+                self.focus_id = f"id_{prefix}-{new_key}-field"
+            else:
+                target.items.append(ConditionGroup("all", [ConditionRow()]))
+                self.focus_id = f"id_{prefix}-{new_key}-mode"
+        elif verb == "remove" and key != ROOT and key in nodes:
+            parent_key = key.rsplit("_", 1)[0]
+            parent = nodes[parent_key]
+            parent.items.remove(nodes[key])
+            self.focus_id = f"{prefix}-{parent_key}-add-row"
+        return True
+
+    # --- building the form ---
+
+    def _values(self, tree: ConditionGroup) -> dict:
+        values = {}
+
+        def visit(key, node):
+            if isinstance(node, ConditionGroup):
+                values[f"{key}-mode"] = node.mode
+                for child_key, child in _child_keys(key, node):
+                    visit(child_key, child)
+            else:
+                values.update({f"{key}-field": node.field, f"{key}-op": node.op, f"{key}-value": node.value})
+
+        visit(ROOT, tree)
+        return values
+
+    def _add_fields(self, tree: ConditionGroup) -> None:
+        if self.json_mode:
+            self.fields["json"] = forms.CharField(
+                label=_("Condition as JSON"), required=False, widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+                help_text=_("Empty this box to use the editor below instead."),
+            )
+        counters = {"row": 0, "group": 0}
+
+        def visit(key, node, depth):
+            if isinstance(node, ConditionGroup):
+                self.fields[f"{key}-mode"] = forms.ChoiceField(label=_("When"), choices=GROUP_MODES, required=False)
+                number = 0
+                if key != ROOT:
+                    counters["group"] += 1
+                    number = counters["group"]
+                view = {"kind": "group", "key": key, "number": number, "mode": f"{key}-mode", "items": [],
+                        "can_add_group": depth < MAX_GROUP_DEPTH, "add_row_id": f"{self.prefix}-{key}-add-row",
+                        "focus_add": self.focus_id == f"{self.prefix}-{key}-add-row"}
+                for child_key, child in _child_keys(key, node):
+                    view["items"].append(visit(child_key, child, depth + 1))
+                return view
+            self.fields[f"{key}-field"] = forms.ChoiceField(label=_("Field"), choices=self.source_choices, required=False)
+            self.fields[f"{key}-op"] = forms.ChoiceField(label=_("Test"), choices=CONDITION_OPS, required=False)
+            self.fields[f"{key}-value"] = forms.CharField(label=_("Value"), required=False, max_length=MAX_VALUE_LENGTH)
+            counters["row"] += 1
+            return {"kind": "row", "key": key, "number": counters["row"]}
+
+        self._layout = visit(ROOT, tree, 1)
+        for name, field in self.fields.items():
+            if self.focus_id and self.focus_id == f"id_{self.add_prefix(name)}":
+                field.widget.attrs["autofocus"] = True  # the control just added (no JavaScript needed)
+
+    @property
+    def layout(self) -> dict:
+        """The tree for templates: groups {kind, key, number (0 for the condition itself),
+        mode (bound field), items, can_add_group}; rows {kind, key, number, field, op, value}."""
+
+        def bind(view):
+            out = dict(view)
+            if view["kind"] == "group":
+                out["mode"] = self[view["mode"]]
+                out["items"] = [bind(item) for item in view["items"]]
+            else:
+                for part in ("field", "op", "value"):
+                    out[part] = self[f"{view['key']}-{part}"]
+            return out
+
+        return bind(self._layout)
+
+    def posted_data(self) -> dict:
+        """What the rendered editor posts when submitted unchanged (no action): the wire format."""
+        data = {self.add_prefix(name): value for name, value in self._values(self.tree).items()}
+
+        def kinds(view):
+            data[f"{self.prefix}-{view['key']}-kind"] = view["kind"]
+            for item in view.get("items", ()):
+                kinds(item)
+
+        kinds(self._layout)
+        if self.json_mode:
+            data[self.add_prefix("json")] = self["json"].value() or ""
+        return data
+
+    # --- result ---
+
+    def _cleaned_tree(self) -> tuple[ConditionGroup, dict[int, str]]:
+        rows: dict[int, str] = {}
+
+        def build(key, node):
+            if isinstance(node, ConditionGroup):
+                return ConditionGroup(self.cleaned_data.get(f"{key}-mode") or "all",
+                                      [build(child_key, child) for child_key, child in _child_keys(key, node)])
+            row = ConditionRow(self.cleaned_data.get(f"{key}-field") or "", self.cleaned_data.get(f"{key}-op") or "eq",
+                               self.cleaned_data.get(f"{key}-value") or "")
+            rows[id(row)] = key
+            return row
+
+        return build(ROOT, self.tree), rows
+
+    def to_ast(self):
+        """The AST (None: no condition); problems are added to the form. Call after is_valid()."""
+        if self.json_mode:
+            text = (self.cleaned_data.get("json") or "").strip()
+            if text:
+                try:
+                    return json.loads(text)
+                except ValueError:
+                    self.add_error("json", _("This is not valid JSON."))
+                    return None
+        tree, keys = self._cleaned_tree()
+        return tree_ast(tree, self.value_types, on_error=lambda row, message: self.add_error(f"{keys[id(row)]}-value", message))
+
+
+# --- Formula editor (calculated fields) ------------------------------------------------------------
+
+
+class FormulaForm(AccessibleFormMixin, forms.Form):
+    """A calculated field's formula written as text (logic/formula.py); a formula the text
+    syntax cannot write is shown as JSON instead. Nothing typed is lost on error."""
+
+    def __init__(self, data=None, *, ast=None, prefix: str = "formula", **kwargs):
+        if data is not None:
+            self.json_mode = f"{prefix}-json" in data
+            initial = None
+        else:
             try:
-                return json.loads(advanced)
-            except ValueError:
-                self.add_error("advanced", _("This is not valid JSON."))
-                return None
-        terms = []
-        for i in range(self.row_count):
-            field = self.cleaned_data.get(f"row{i}_field")
-            op = self.cleaned_data.get(f"row{i}_op") or "eq"
-            raw = (self.cleaned_data.get(f"row{i}_value") or "").strip()
-            if not field:
-                continue
-            if op in NO_VALUE_OPS:
-                terms.append({"op": op, "args": [{"var": field}]})
-                continue
-            if raw == "":
-                self.add_error(f"row{i}_value", _("Enter the value to compare with."))
-                continue
-            terms.append({"op": op, "args": [{"var": field}, {"const": _coerce(raw, value_types.get(field, "text"))}]})
-        if not terms:
+                text = formula.to_text(ast) if ast is not None else ""
+                self.json_mode = False
+                initial = {"text": text}
+            except formula.Unprintable:
+                self.json_mode = True
+                initial = {"json": json.dumps(ast, ensure_ascii=False, indent=1)}
+        super().__init__(data, initial=initial, prefix=prefix, **kwargs)
+        if self.json_mode:
+            self.fields["json"] = forms.CharField(
+                label=_("Formula as JSON"), required=False, widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+                help_text=_("Empty this box and save to write the formula as text instead."),
+            )
+        else:
+            self.fields["text"] = forms.CharField(
+                label=_("Formula"), required=False, max_length=formula.MAX_FORMULA_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off", "class": "formula-input"}),
+                help_text=_("Fields between braces, like {so_luong} * {don_gia} + 5000. The list of fields is next to this box."),
+            )
+        self._describe_fields()
+
+    @property
+    def name(self) -> str:
+        return "json" if self.json_mode else "text"
+
+    def to_ast(self):
+        """The formula's AST (None when left empty); a syntax error is added to the form."""
+        raw = self.cleaned_data.get(self.name) or ""
+        if not raw.strip():
             return None
-        return terms[0] if len(terms) == 1 else {"op": self.cleaned_data.get("combinator") or "and", "args": terms}
+        if self.json_mode:
+            try:
+                return json.loads(raw)
+            except ValueError:
+                self.add_error("json", _("This is not valid JSON."))
+                return None
+        try:
+            return formula.parse_formula(raw)
+        except formula.FormulaError as error:
+            self.add_error("text", error.message)
+            return None
+
+    def add_logic_errors(self, errors, ast) -> None:
+        """Shows logic validation errors under the box, each with the part of the formula concerned."""
+        for error in errors:
+            part = formula.text_at(ast, error.path) if error.path and not self.json_mode else None
+            message = error.message if not part else _("%(message)s (in: %(part)s)") % {"message": error.message, "part": part}
+            self.add_error(self.name, message)
 
 
 def _coerce(raw: str, value_type: str):

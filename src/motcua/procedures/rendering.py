@@ -97,10 +97,10 @@ def file_inputs(compiled, step_ids, values: Mapping[str, Any]) -> list[tuple[str
 
 
 def build_items(compiled, *, step_ids, values: Mapping[str, Any], errors: Mapping[str, list], hidden=frozenset(),
-                readonly: Mapping[str, str] | None = None) -> list[dict]:
+                readonly: Mapping[str, str] | None = None, evaluation=None) -> list[dict]:
     """What a step's template shows: one item per visible top-level field, with its rendered
     control (or rows of controls for a block). `readonly` maps ids shown read-only to their
-    source ("VNeID"...)."""
+    source ("VNeID"...). With `evaluation`, a column hidden in a row is left out of that row."""
     readonly = readonly or {}
     items = []
     for sid in step_ids:
@@ -118,8 +118,11 @@ def build_items(compiled, *, step_ids, values: Mapping[str, Any], errors: Mappin
             rows = []
             for index in range(max(len(stored_rows), getattr(options, "min_rows", 0), 1)):
                 row = stored_rows[index] if index < len(stored_rows) and isinstance(stored_rows[index], dict) else {}
+                row_result = evaluation.row(sid, index) if evaluation is not None else None
                 cells = []
                 for col in compiled.columns.get(sid, ()):
+                    if row_result is not None and not row_result.is_visible(col):
+                        continue
                     column = compiled.by_id[col]
                     key = f"{sid}.{index}.{col}"
                     cells.append(field_types[column.type].render_widget(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.procedure_detail, name="procedure-detail"),
     path("<uuid:public_id>/edit/", views.procedure_edit, name="procedure-edit"),
     path("<uuid:public_id>/preview/", views.procedure_preview, name="procedure-preview"),
+    path("<uuid:public_id>/preview/pane/", views.procedure_preview_pane, name="procedure-preview-pane"),
     path("<uuid:public_id>/publish/", views.procedure_publish, name="procedure-publish"),
     path("<uuid:public_id>/clone/", views.procedure_clone, name="procedure-clone"),
     path("<uuid:public_id>/close/", views.procedure_close, name="procedure-close"),

@@ -7,11 +7,13 @@ agency or of a parent agency). Objects out of scope are 404s.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +29,9 @@ from . import diff, interchange, runtime, selectors, services, validation
 from .errors import RevisionInvalid
 from .fields.base import FieldConfigError
 from .fields.registry import field_types
-from .forms import AddFieldForm, ConditionForm, FieldSettingsForm, OptionsForm, ProcedureForm, RuleForm
+from .forms import AddFieldForm, ConditionForm, FieldSettingsForm, FormulaForm, OptionsForm, ProcedureForm, RuleForm
+from .logic import find_cycles, validate_logic
+from .logic.formula import Unprintable, to_text
 from .models import FieldDefinition
 
 PROCEDURES_PER_PAGE = 20
@@ -110,6 +114,10 @@ def procedure_edit(request, public_id):
     return render(request, "procedures/procedure_form.html", context, status=400 if form.errors else 200)
 
 
+def _field_rows(fields):
+    return [(f, field_types[f.type].label if f.type in field_types else f.type) for f in fields]
+
+
 def _detail_context(request, procedure, *, add_form=None, problems=None):
     draft = selectors.get_draft(procedure=procedure)
     fields = selectors.list_fields(revision=draft)
@@ -118,11 +126,12 @@ def _detail_context(request, procedure, *, add_form=None, problems=None):
         "procedure": procedure,
         "draft": draft,
         "published": selectors.get_published(procedure=procedure),
-        "rows": [(f, field_types[f.type].label if f.type in field_types else f.type) for f in fields],
+        "rows": _field_rows(fields),
         "add_form": add_form or AddFieldForm(type_choices=_type_choices(), blocks=blocks),
         "revisions": procedure.revisions.order_by("-number")[:20],
         "problems": problems,
         "clone_agencies": _administered_agencies(request.user),
+        **_pane_context(draft),
     }
 
 
@@ -130,6 +139,14 @@ def _detail_context(request, procedure, *, add_form=None, problems=None):
 def procedure_detail(request, public_id):
     procedure = _procedure_or_404(request, public_id)
     return render(request, "procedures/procedure_detail.html", _detail_context(request, procedure))
+
+
+@staff_required
+def procedure_preview_pane(request, public_id):
+    """The detail page's preview pane alone (htmx refreshes it after each builder action)."""
+    procedure = _procedure_or_404(request, public_id)
+    context = {"procedure": procedure, **_pane_context(selectors.get_draft(procedure=procedure))}
+    return render(request, "procedures/_preview_pane.html", context)
 
 
 @staff_required
@@ -149,16 +166,6 @@ def field_add(request, public_id):
     return redirect("builder:field-edit", public_id=procedure.public_id, stable_id=field.stable_id)
 
 
-def _posted_row_count(data) -> int:
-    """Rows of the condition editor in a submitted form (one more after "Add a test"); a
-    tampered count falls back to one row (ConditionForm caps it)."""
-    try:
-        count = int(data.get("row_count", 1))
-    except (TypeError, ValueError):
-        count = 1
-    return count + (1 if "add_row" in data else 0)
-
-
 def _condition_sources(field: FieldDefinition, fields: list[FieldDefinition]) -> list[tuple[str, str]]:
     """Fields a condition on `field` may test: logic sources placed before it."""
     sources = []
@@ -171,6 +178,64 @@ def _condition_sources(field: FieldDefinition, fields: list[FieldDefinition]) ->
     return sources
 
 
+def _value_types(fields) -> dict[str, str]:
+    return {f.stable_id: field_types[f.type].value_type for f in fields if f.type in field_types}
+
+
+def _has_formula(field_type) -> bool:
+    """Whether the type's options hold a formula (edited with the formula editor, not as JSON)."""
+    return "formula" in field_type.options_schema.model_fields
+
+
+def _formula_sources(field: FieldDefinition, fields: list[FieldDefinition]) -> list[dict]:
+    """What the formula of `field` may read, for the field picker: every other logic source, and
+    the columns of repetition blocks by their own id (a sibling's cell in a column's formula,
+    a list to aggregate elsewhere: sum({column}))."""
+    by_pk = {f.pk: f for f in fields}
+    sources = []
+    for other in fields:
+        field_type = field_types[other.type] if other.type in field_types else None
+        if other.pk == field.pk or field_type is None or not field_type.can_be_logic_source:
+            continue
+        parent = by_pk.get(other.parent_id)
+        reference = other.stable_id
+        label = f"{parent.label} › {other.label}" if parent is not None else other.label
+        sources.append({"reference": "{" + reference + "}", "label": label, "type": field_type.label, "is_list": parent is not None})
+    return sources
+
+
+def _formula_problems(*, field, field_type, options: dict, ast, fields) -> list:
+    """Logic errors of a calculated field's new formula: unknown fields, types (the result
+    checked against the type chosen in `options`), and loops through other formulas."""
+    infos = validation.field_infos(fields)
+    info = infos.get(field.stable_id)
+    if info is not None:
+        value_type = info.value_type
+        if hasattr(field_type, "value_type_for"):
+            try:
+                value_type = field_type.value_type_for(field_type.parse_options(options))
+            except FieldConfigError:  # reported with the options
+                pass
+        infos[field.stable_id] = dataclasses.replace(info, value_type=value_type, formula=ast)
+    order = {f.stable_id: i for i, f in enumerate(fields)}
+    errors = validate_logic(ast, fields=infos, usage="calculated", owner=field.stable_id, order=order)
+    if errors:
+        return errors
+    formulas = {sid: i.formula for sid, i in infos.items() if i.is_calculated and i.formula is not None}
+    formulas[field.stable_id] = ast
+    for cycle in find_cycles(formulas):
+        if field.stable_id in cycle:
+            labels = " → ".join(infos[sid].label or sid if sid in infos else sid for sid in cycle)
+            return [validation.simple_problem("cycle", _("This formula depends on its own result through: %(cycle)s.") % {"cycle": labels})]
+    return []
+
+
+def _hide_errors(form) -> None:
+    """A bound form shown again after an editing action: keep what was typed, show no error yet."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def field_edit(request, public_id, stable_id):
@@ -179,42 +244,52 @@ def field_edit(request, public_id, stable_id):
     field_type = field_types[field.type]
     fields = selectors.list_fields(revision=field.revision)
     sources = _condition_sources(field, fields)
-    value_types = {f.stable_id: field_types[f.type].value_type for f in fields if f.type in field_types}
-    parsed = ConditionForm.rows_from_ast(field.condition)
+    value_types = _value_types(fields)
+    has_formula = _has_formula(field_type)
     data = request.POST if request.method == "POST" else None
-    row_count = _posted_row_count(data) if data else max(1, len(parsed[1]) if parsed else 1)
     settings_form = FieldSettingsForm(data, has_value=field_type.has_value, initial={
         name: getattr(field, name) for name in ("label_vi", "label_en", "label_fr", "help_vi", "help_en", "help_fr", "required", "private")
     }, prefix="settings")
-    options_form = OptionsForm(data, schema=field_type.options_schema, initial_options=field.options, prefix="options")
-    condition_initial = {}
-    if parsed:
-        condition_initial["combinator"] = parsed[0]
-        for i, (var, op, value) in enumerate(parsed[1]):
-            condition_initial.update({f"row{i}_field": var, f"row{i}_op": op, f"row{i}_value": value})
-    elif field.condition is not None:
-        condition_initial["advanced"] = json.dumps(field.condition, ensure_ascii=False, indent=1)
-    condition_form = ConditionForm(data, sources=sources, row_count=row_count, initial=condition_initial, prefix="condition")
-    if data and "add_row" not in data:
-        valid = all([settings_form.is_valid(), options_form.is_valid(), condition_form.is_valid()])
-        if valid:
+    options_form = OptionsForm(data, schema=field_type.options_schema, initial_options=field.options, prefix="options",
+                               exclude=("formula",) if has_formula else ())
+    condition_form = ConditionForm(data, sources=sources, value_types=value_types, ast=field.condition, prefix="condition")
+    formula_form = FormulaForm(data, ast=(field.options or {}).get("formula"), prefix="formula") if has_formula else None
+    all_forms = [form for form in (settings_form, options_form, formula_form, condition_form) if form is not None]
+    if condition_form.changed:
+        for form in all_forms:
+            if form is not condition_form:
+                _hide_errors(form)
+    elif data is not None:
+        # Each editor reads its own input even when another form has errors: every problem shows at once.
+        valid = all([form.is_valid() for form in all_forms])
+        formula_ast = formula_form.to_ast() if formula_form and formula_form.is_valid() else None
+        condition = condition_form.to_ast() if condition_form.is_valid() else None
+        if options_form.is_valid():
             options = options_form.options()
-            condition = condition_form.to_ast(value_types)
-            problems = validation.field_problems(field_type, options, condition, field=field, fields=fields)
-            for problem in problems:
-                target = condition_form if problem.path.startswith("condition") else options_form
-                target.add_error(None, problem.message)
-            if not problems and not options_form.errors and not condition_form.errors:
+            if formula_ast is not None:
+                options["formula"] = formula_ast
+            for problem in validation.field_problems(field_type, options, condition, field=field, fields=fields):
+                if problem.path.startswith("condition"):
+                    condition_form.add_error(None, problem.message)
+                elif formula_form and problem.path.startswith("options.formula"):
+                    formula_form.add_error(formula_form.name, problem.message)
+                else:
+                    options_form.add_error(None, problem.message)
+            if formula_ast is not None and not formula_form.errors:
+                formula_form.add_logic_errors(
+                    _formula_problems(field=field, field_type=field_type, options=options, ast=formula_ast, fields=fields), formula_ast
+                )
+            if valid and not any(form.errors for form in all_forms):
                 services.update_field(actor=request.user, field=field, options=options, condition=condition, **settings_form.cleaned_data)
                 messages.success(request, _("The field was saved."))
                 return redirect(reverse("builder:procedure-detail", kwargs={"public_id": procedure.public_id}) + f"#field-{field.stable_id}")
-    status = 400 if data and "add_row" not in data else 200
     context = {
         "procedure": procedure, "field": field, "field_type": field_type, "settings_form": settings_form,
-        "options_form": options_form, "condition_form": condition_form, "row_count": condition_form.row_count,
-        "has_sources": bool(sources),
+        "options_form": options_form, "condition_form": condition_form, "formula_form": formula_form,
+        "formula_sources": _formula_sources(field, fields) if formula_form else [], "has_sources": bool(sources),
+        "error_forms": [form for form in all_forms if form.errors],
     }
-    return render(request, "procedures/field_edit.html", context, status=status)
+    return render(request, "procedures/field_edit.html", context, status=400 if data is not None and not condition_form.changed else 200)
 
 
 @staff_required
@@ -227,6 +302,13 @@ def field_move(request, public_id, stable_id):
     target = index - 1 if request.POST.get("direction") == "up" else index + 1
     if 0 <= target < len(siblings):
         services.move_field(actor=request.user, field=field, position=target)
+    if request.headers.get("HX-Request") == "true":
+        # htmx swaps the list in place (the moved button keeps the focus: same id) and the
+        # "builder-changed" event makes the preview pane fetch itself again.
+        context = {"procedure": procedure, "rows": _field_rows(selectors.list_fields(revision=field.revision))}
+        response = render(request, "procedures/_field_list.html", context)
+        response["HX-Trigger"] = "builder-changed"
+        return response
     return redirect(reverse("builder:procedure-detail", kwargs={"public_id": procedure.public_id}) + f"#field-{field.stable_id}")
 
 
@@ -307,20 +389,10 @@ def _test_data(compiled, data) -> dict:
     return raw
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def procedure_preview(request, public_id):
-    """Test the draft's form: fill it in, then "Check" runs exactly what submission will run
-    (cleaning, conditions, calculated fields, required answers, ineligibility rules). Nothing
-    is stored. With htmx, conditions and calculated values update on each change."""
-    procedure = _procedure_or_404(request, public_id)
-    draft = selectors.get_draft(procedure=procedure)
-    compiled = runtime.compile_revision(draft)
-    data = request.POST if request.method == "POST" else {}
-    live = request.headers.get("HX-Request") == "true" or "add_row" in data
-    raw = _test_data(compiled, data)
-    result = runtime.validate_step(revision=draft, step=None, data=raw, values={}, check_eligibility=True)
-    show_errors = request.method == "POST" and not live
+def _preview_items(compiled, data, raw, result, *, show_errors: bool, name_prefix: str = "") -> list[dict]:
+    """The visible fields of the form, each with its rendered widget (the applicant's widgets);
+    a repetition block gives its rows of cells. `name_prefix` keeps names and ids apart from
+    the other controls of the page (the builder's preview pane)."""
     items = []
     for field in compiled.fields:
         if field.parent_id or field.private or field.stable_id in result.evaluation.hidden:
@@ -336,7 +408,7 @@ def procedure_preview(request, public_id):
                     key = f"{field.stable_id}.{i}.{col}"
                     row_values = raw.get(field.stable_id) or []
                     cells.append(field_types[column.type].render_widget(
-                        f"{field.stable_id}__{i}__{col}", row_values[i].get(col) if i < len(row_values) else None,
+                        f"{name_prefix}{field.stable_id}__{i}__{col}", row_values[i].get(col) if i < len(row_values) else None,
                         compiled.options[col], result.errors.get(key, []) if show_errors else [],
                         label=column.label, help_text=column.help, required=column.required,
                     ))
@@ -346,10 +418,36 @@ def procedure_preview(request, public_id):
             continue
         value = result.values.get(field.stable_id, raw.get(field.stable_id))
         widget = field_type.render_widget(
-            field.stable_id, value, options, result.errors.get(field.stable_id, []) if show_errors else [],
+            f"{name_prefix}{field.stable_id}", value, options, result.errors.get(field.stable_id, []) if show_errors else [],
             label=field.label, help_text=field.help, required=field.required,
         )
         items.append({"field": field, "widget": widget})
+    return items
+
+
+def _pane_context(draft) -> dict:
+    """The preview pane of the detail page: the draft's form before any answer, no errors."""
+    compiled = runtime.compile_revision(draft)
+    raw = _test_data(compiled, {})
+    result = runtime.validate_step(revision=draft, step=None, data=raw, values={}, check_eligibility=False)
+    return {"pane_items": _preview_items(compiled, {}, raw, result, show_errors=False, name_prefix="preview-")}
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def procedure_preview(request, public_id):
+    """Test the draft's form: fill it in, then "Check" runs exactly what submission will run
+    (cleaning, conditions, calculated fields, required answers, ineligibility rules). Nothing
+    is stored. With htmx, conditions and calculated values update on each change."""
+    procedure = _procedure_or_404(request, public_id)
+    draft = selectors.get_draft(procedure=procedure)
+    compiled = runtime.compile_revision(draft)
+    data = request.POST if request.method == "POST" else {}
+    live = request.headers.get("HX-Request") == "true" or "add_row" in data
+    raw = _test_data(compiled, data)
+    result = runtime.validate_step(revision=draft, step=None, data=raw, values={}, check_eligibility=True)
+    show_errors = request.method == "POST" and not live
+    items = _preview_items(compiled, data, raw, result, show_errors=show_errors)
     context = {
         "procedure": procedure, "items": items, "checked": show_errors, "result": result,
         "error_count": len(result.errors) if show_errors else 0,
@@ -431,6 +529,14 @@ def _rule_sources(fields) -> list[tuple[str, str]]:
     return [(f.stable_id, f.label) for f in fields if f.type in field_types and field_types[f.type].can_be_logic_source and not f.parent_id]
 
 
+def _condition_text(condition) -> str:
+    """A rule's condition as a readable formula (JSON when the syntax cannot write it)."""
+    try:
+        return to_text(condition)
+    except Unprintable:
+        return json.dumps(condition, ensure_ascii=False)
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def rules_edit(request, public_id):
@@ -440,14 +546,13 @@ def rules_edit(request, public_id):
     draft = selectors.get_draft(procedure=procedure)
     fields = selectors.list_fields(revision=draft)
     sources = _rule_sources(fields)
-    value_types = {f.stable_id: field_types[f.type].value_type for f in fields if f.type in field_types}
     data = request.POST if request.method == "POST" else None
     kind = (data or request.GET).get("kind", "ineligibility")
     if kind not in ("ineligibility", "routing"):
         kind = "ineligibility"
-    row_count = _posted_row_count(data) if data else 1
-    condition_form = ConditionForm(data, sources=sources, row_count=row_count, prefix="condition")
-    rule_form = RuleForm(data if data and data.get("action") == "add" else None, kind=kind)
+    adding = data is not None and data.get("action") == "add"
+    condition_form = ConditionForm(data if adding else None, sources=sources, value_types=_value_types(fields), prefix="condition")
+    rule_form = RuleForm(data if adding else None, kind=kind)
     status = 200
     if data and data.get("action") == "delete":
         rule_id = data.get("rule_id", "")
@@ -458,19 +563,20 @@ def rules_edit(request, public_id):
         )
         messages.success(request, _("The rule was deleted."))
         return redirect("builder:rules-edit", public_id=procedure.public_id)
-    if data and data.get("action") == "add" and "add_row" not in data:
+    if adding and condition_form.changed:
+        _hide_errors(rule_form)
+    elif adding:
         status = 400
-        if condition_form.is_valid() and rule_form.is_valid():
-            condition = condition_form.to_ast(value_types)
+        rule_valid = rule_form.is_valid()
+        if condition_form.is_valid():
+            condition = condition_form.to_ast()
             if condition is None and not condition_form.errors:
                 condition_form.add_error(None, _("Choose at least one field to test."))
             if condition is not None:
                 order = {f.stable_id: i for i, f in enumerate(fields)}
-                from .logic.validate import validate_logic
-
                 for error in validate_logic(condition, fields=validation.field_infos(fields), usage=kind, owner=None, order=order):
                     condition_form.add_error(None, str(error.message))
-            if not condition_form.errors:
+            if rule_valid and not condition_form.errors:
                 rule = {"id": "r" + uuid.uuid4().hex[:8], "condition": condition, **rule_form.cleaned_data}
                 if kind == "ineligibility":
                     services.set_rules(actor=request.user, revision=draft, ineligibility_rules=[*draft.ineligibility_rules, rule])
@@ -480,7 +586,8 @@ def rules_edit(request, public_id):
                 return redirect("builder:rules-edit", public_id=procedure.public_id)
     context = {
         "procedure": procedure, "draft": draft, "condition_form": condition_form, "rule_form": rule_form, "kind": kind,
-        "row_count": condition_form.row_count, "has_sources": bool(sources),
-        "ineligibility_rules": draft.ineligibility_rules, "routing_rules": draft.routing_rules,
+        "has_sources": bool(sources), "error_forms": [form for form in (condition_form, rule_form) if form.errors],
+        "ineligibility_rules": [{**rule, "condition_text": _condition_text(rule.get("condition"))} for rule in draft.ineligibility_rules],
+        "routing_rules": [{**rule, "condition_text": _condition_text(rule.get("condition"))} for rule in draft.routing_rules],
     }
     return render(request, "procedures/rules_edit.html", context, status=status)

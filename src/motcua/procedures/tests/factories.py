@@ -22,3 +22,23 @@ def make_procedure(*, actor=None, agency=None, fields=(), **metadata):
     for type_id, label, extra in fields:
         services.add_field(actor=actor, revision=draft, type=type_id, label_vi=label, **extra)
     return procedure
+
+
+def condition_post(tree, prefix: str = "condition") -> dict:
+    """What the builder's condition editor posts for `tree`: a group is (mode, [items]) with mode
+    all/any/none/not_all, a row is (field stable id, operator, value)."""
+    data = {}
+
+    def visit(key, node):
+        if len(node) == 2 and isinstance(node[1], list):
+            mode, items = node
+            data.update({f"{prefix}-{key}-kind": "group", f"{prefix}-{key}-mode": mode})
+            for i, item in enumerate(items):
+                visit(f"{key}_{i}", item)
+        else:
+            field, op, value = node
+            data.update({f"{prefix}-{key}-kind": "row", f"{prefix}-{key}-field": field, f"{prefix}-{key}-op": op,
+                         f"{prefix}-{key}-value": value})
+
+    visit("n", tree)
+    return data

@@ -86,8 +86,8 @@ def test_build_test_publish_and_clone_a_procedure(page_factory, live_server):
     page.keyboard.press("Enter")
     page.wait_for_url(FIELD_PAGE)
     source = selectors.get_draft(procedure=procedure).fields.get(type="yes_no")
-    _tab_to(page, "#id_condition-row0_field")
-    _choose_with_arrows(page, "#id_condition-row0_field", source.stable_id)
+    _tab_to(page, "#id_condition-n_0-field")
+    _choose_with_arrows(page, "#id_condition-n_0-field", source.stable_id)
     page.keyboard.press("Tab")  # the test: "is" is already chosen
     page.keyboard.press("Tab")
     page.keyboard.type("true")

@@ -13,7 +13,7 @@ from motcua.agencies.tests.factories import AgencyFactory
 from .. import selectors
 from ..constants import RevisionState
 from ..models import Procedure
-from .factories import make_procedure, procedure_admin
+from .factories import condition_post, make_procedure, procedure_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +69,8 @@ def test_add_field_then_set_a_condition_without_json(admin_client, agency):
     page = admin_client.get(response["Location"])
     assert page.status_code == 200 and source.stable_id in page.content.decode()  # offered as a condition source
     response = admin_client.post(response["Location"], {
-        "settings-label_vi": "Tên con chung", "settings-required": "on", "row_count": "1",
-        "condition-combinator": "and", "condition-row0_field": source.stable_id, "condition-row0_op": "eq",
-        "condition-row0_value": "true",
+        "settings-label_vi": "Tên con chung", "settings-required": "on",
+        **condition_post(("all", [(source.stable_id, "eq", "true")])),
     })
 
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -85,7 +84,7 @@ def test_first_field_without_condition_sources_saves_with_only_its_wording(admin
     field = selectors.get_draft(procedure=procedure).fields.get()
 
     response = admin_client.post(_url("field-edit", public_id=procedure.public_id, stable_id=field.stable_id),
-                                 {"settings-label_vi": "Đã từng kết hôn?", "row_count": "1"})
+                                 {"settings-label_vi": "Đã từng kết hôn?"})
 
     assert response.status_code == 302
 
@@ -95,12 +94,14 @@ def test_add_a_condition_row_keeps_everything_typed(admin_client, agency):
     field = selectors.get_draft(procedure=procedure).fields.get(label_vi="B")
 
     response = admin_client.post(_url("field-edit", public_id=procedure.public_id, stable_id=field.stable_id), {
-        "settings-label_vi": "B đã sửa", "row_count": "1", "add_row": "1",
+        "settings-label_vi": "B đã sửa", "settings-help_vi": "", **condition_post(("any", [("", "eq", "giá trị gõ")])),
+        "condition-action": "add_row:n",
     })
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "B đã sửa" in content and 'name="condition-row1_field"' in content
+    assert "B đã sửa" in content and "giá trị gõ" in content and 'name="condition-n_1-field"' in content
+    assert "There is a problem" not in content  # an editing step, not a save: no error yet
 
 
 def test_publish_lists_every_problem_and_keeps_the_draft(admin_client, agency):
@@ -222,21 +223,20 @@ def test_rules_are_added_without_json_and_deleted(admin_client, agency):
     assert admin_client.get(url + "?kind=routing").status_code == 200
 
     response = admin_client.post(url, {
-        "action": "add", "kind": "ineligibility", "row_count": "1", "condition-row0_field": fields["Ngày sinh"].stable_id,
-        "condition-row0_op": "empty", "message_vi": "Cần ngày sinh",
+        "action": "add", "kind": "ineligibility", **condition_post(("all", [(fields["Ngày sinh"].stable_id, "empty", "")])),
+        "message_vi": "Cần ngày sinh",
     })
     assert response.status_code == 302
     response = admin_client.post(url, {
-        "action": "add", "kind": "routing", "row_count": "1", "condition-row0_field": fields["Xã"].stable_id,
-        "condition-row0_op": "eq", "condition-row0_value": "dbp", "group": "dien-bien-phu",
+        "action": "add", "kind": "routing", **condition_post(("all", [(fields["Xã"].stable_id, "eq", "dbp")])), "group": "dien-bien-phu",
     })
     assert response.status_code == 302
     draft = selectors.get_draft(procedure=procedure)
     assert draft.ineligibility_rules[0]["message_vi"] == "Cần ngày sinh"
     assert draft.routing_rules[0]["condition"] == {"op": "eq", "args": [{"var": fields["Xã"].stable_id}, {"const": "dbp"}]}
 
-    bad = admin_client.post(url, {"action": "add", "kind": "routing", "row_count": "1", "condition-row0_field": fields["Xã"].stable_id,
-                                  "condition-row0_op": "eq", "condition-row0_value": "no-such-choice", "group": "x"})
+    bad = admin_client.post(url, {"action": "add", "kind": "routing", **condition_post(("all", [(fields["Xã"].stable_id, "eq", "no-such-choice")])),
+                                  "group": "x"})
     assert bad.status_code == 400 and "no-such-choice" in bad.content.decode()  # kept, with the error
 
     admin_client.post(url, {"action": "delete", "rule_id": draft.routing_rules[0]["id"]})
@@ -249,8 +249,7 @@ def test_condition_values_that_are_not_numbers_get_a_message_not_a_500(admin_cli
     fields = {f.label_vi: f for f in selectors.get_draft(procedure=procedure).fields.all()}
 
     response = admin_client.post(_url("field-edit", public_id=procedure.public_id, stable_id=fields["Tên con"].stable_id), {
-        "settings-label_vi": "Tên con", "row_count": "1", "condition-row0_field": fields["Số con"].stable_id,
-        "condition-row0_op": "gt", "condition-row0_value": value,
+        "settings-label_vi": "Tên con", **condition_post(("all", [(fields["Số con"].stable_id, "gt", value)])),
     })
 
     assert response.status_code in (302, 400)
@@ -298,14 +297,20 @@ def test_testing_the_form_runs_the_submission_checks_without_saving(admin_client
     assert selectors.get_draft(procedure=procedure).fields.count() == 4  # nothing saved
 
 
-@pytest.mark.parametrize("row_count", ["abc", "-5", "100000"])
-def test_a_tampered_row_count_is_not_a_500(admin_client, agency, row_count):
+@pytest.mark.parametrize("tampered", [
+    {"condition-action": "add_row:n_99"}, {"condition-action": "remove:n"}, {"condition-action": "add_group:zzz"},
+    {"condition-action": "add_row:n", "condition-n_5_5-kind": "row"},  # an orphan
+    {"condition-action": "add_group:n", **{f"condition-n{'_0' * depth}-kind": "group" for depth in range(1, 8)}},  # too deep
+    {"condition-action": "add_row:n", **{f"condition-n_{i}-kind": "row" for i in range(99)}},  # too many
+])
+def test_a_tampered_condition_editor_post_is_not_a_500(admin_client, agency, tampered):
     procedure = make_procedure(agency=agency, actor=admin_client.admin, fields=[("yes_no", "A?", {}), ("short_text", "B", {})])
     field = selectors.get_draft(procedure=procedure).fields.get(label_vi="B")
 
     for url in (_url("field-edit", public_id=procedure.public_id, stable_id=field.stable_id), _url("rules-edit", public_id=procedure.public_id)):
-        response = admin_client.post(url, {"settings-label_vi": "B", "row_count": row_count, "add_row": "1", "action": "add"})
+        response = admin_client.post(url, {"settings-label_vi": "B", "action": "add", **tampered})
         assert response.status_code == 200, url
+        assert response.content.decode().count('-kind" value=') <= 41
 
 
 def test_a_tampered_agency_is_refused_not_a_500(admin_client, agency):
