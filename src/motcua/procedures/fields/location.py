@@ -8,6 +8,10 @@ a form step runs no query per field. An address stores {"street", "commune_code"
 
 Map values are GeoJSON geometries (Point, LineString, Polygon and their Multi* forms). Without
 JavaScript the applicant types one "lat, lng" per line, parsed into the chosen geometry.
+
+The widgets work without JavaScript; with it, static/js/combobox.js turns the commune <select>
+into a searchable combobox (the select stays the submitted control) and static/js/map-field.js
+adds a Leaflet map whose drawings fill the coordinates box.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field
@@ -44,7 +49,7 @@ def _province_groups(province: str | None, selected: str | None) -> list[dict]:
             continue
         by_province.setdefault(parent, []).append({"value": code, "label": name, "checked": code == selected})
     return [
-        {"label": units["provinces"].get(p, p), "choices": sorted(items, key=lambda c: c["label"])}
+        {"code": p, "label": units["provinces"].get(p, p), "choices": sorted(items, key=lambda c: c["label"])}
         for p, items in sorted(by_province.items(), key=lambda item: units["provinces"].get(item[0], item[0]))
     ]
 
@@ -169,7 +174,8 @@ class Province(FieldType):
 
     def widget_context(self, field_name, value, options):
         provinces = _admin_units()["provinces"]
-        return {"attrs": {"autocomplete": "address-level1"}, "choices": [
+        # data-province-select: a commune picker after it lists this province's communes first (combobox.js).
+        return {"attrs": {"autocomplete": "address-level1", "data-province-select": ""}, "choices": [
             {"value": code, "label": name, "checked": code == value} for code, name in sorted(provinces.items(), key=lambda item: item[1])
         ]}
 
@@ -186,7 +192,7 @@ class Commune(FieldType):
     options_schema = CommuneOptions
     value_type = "commune"
     filter_kind = "choice"
-    widget_template = "procedures/fields/select.html"
+    widget_template = "procedures/fields/commune.html"
     fill_seconds_default = 10
 
     def check_options(self, options):
@@ -428,7 +434,51 @@ class MapGeometry(FieldType):
     def widget_context(self, field_name, value, options):
         current = value.get("kind") or value.get("type") if isinstance(value, dict) else None
         kinds = [k for k in options.kinds if k in ("Point", "LineString", "Polygon", "MultiPoint")] or ["Point"]
-        return {"kinds": [{"value": k, "label": KIND_LABELS[k], "checked": k == current} for k in kinds]}
+        return {"kinds": [{"value": k, "label": KIND_LABELS[k], "checked": k == current} for k in kinds],
+                "map_config": _map_config(kinds, options)}
+
+
+def _map_config(kinds: list[str], options: MapOptions) -> str:
+    """What static/js/map-field.js needs to draw on a Leaflet map: the kinds it may draw, the
+    box to show first, the tile server (settings.MAP_TILE_URL) and the texts of the drawing
+    tools (Leaflet-Geoman's translation keys). JSON for a data- attribute."""
+    return json.dumps({
+        "kinds": kinds,
+        "bbox": list(options.bbox),
+        "tileUrl": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "text": {
+            "hint": str(_("On the map, choose a tool in the top left corner, then click: once for a point, "
+                          "at each corner for a line or an area. The coordinates below are filled in for you, "
+                          "and you can still type them.")),
+            "zoomIn": str(_("Zoom in")),
+            "zoomOut": str(_("Zoom out")),
+            "marker": str(_("Place chosen")),
+        },
+        "geoman": {
+            "tooltips": {
+                "placeMarker": str(_("Click to place the point")),
+                "placeMarkerTouch": str(_("Tap the map to place the point")),
+                "firstVertex": str(_("Click to place the first point")),
+                "continueLine": str(_("Click to place the next point")),
+                "finishLine": str(_("Click the last point again to finish")),
+                "finishPoly": str(_("Click the first point to close the area")),
+            },
+            "actions": {
+                "finish": str(_("Finish")),
+                "cancel": str(_("Cancel")),
+                "removeLastVertex": str(_("Remove the last point")),
+            },
+            "buttonTitles": {
+                "drawMarkerButton": str(_("Place a point")),
+                "drawLineButton": str(_("Draw a line")),
+                "drawPolyButton": str(_("Draw an area")),
+                "editButton": str(_("Move the points")),
+                "dragButton": str(_("Move the drawing")),
+                "deleteButton": str(_("Remove a drawing")),
+            },
+        },
+    }, ensure_ascii=False)
 
 
 def _round(coordinates, depth):
