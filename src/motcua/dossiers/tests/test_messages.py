@@ -144,6 +144,6 @@ def test_track_page_queries_do_not_grow_with_the_thread(client, django_assert_ma
         author = officer if number % 2 else dossier.applicant
         services.send_message(actor=author, dossier=dossier, body=f"Tin nhắn {number}", files=[_pdf()] if number < 2 else ())
     client.force_login(dossier.applicant)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         response = client.get(_track(dossier))
     assert response.content.decode().count('<li class="message') == count
