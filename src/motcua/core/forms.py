@@ -8,11 +8,12 @@ class AccessibleFormMixin:
     def _describe_fields(self) -> None:
         for name, field in self.fields.items():
             bound = self[name]
+            base = bound.id_for_label or bound.auto_id  # radio groups have no single input to label
             ids = []
             if field.help_text:
-                ids.append(f"{bound.id_for_label}-hint")
+                ids.append(f"{base}-hint")
             if self._errors and name in self._errors:  # not self.errors: that would validate now
-                ids.append(f"{bound.id_for_label}-error")
+                ids.append(f"{base}-error")
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)

@@ -31,7 +31,6 @@ import magic
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import NotFound
@@ -40,7 +39,7 @@ from motcua.procedures.fields.files import FILE_FAMILIES
 
 from . import services
 from .constants import DossierState, ScanStatus
-from .errors import AttachmentRejected, DraftExpired, InvalidTransition
+from .errors import AttachmentRejected, InvalidTransition
 from .models import Attachment, Dossier
 from .scanners import ScannerUnavailable, active_scanner
 
@@ -294,9 +293,8 @@ def _check_editable(actor, dossier: Dossier) -> None:
         raise NotFound()  # another person's dossier does not exist for you
     if dossier.state not in EDITABLE_STATES:
         raise InvalidTransition()
-    if (dossier.state == DossierState.DRAFT and not dossier.is_test and dossier.last_saved_at
-            and dossier.last_saved_at + services.draft_retention() < timezone.now()):
-        raise DraftExpired()
+    # A draft past its retention period but not yet purged stays editable, as in
+    # services.save_answers: only the purge (dossiers_housekeeping) makes a draft expire.
 
 
 def _receive(upload, *, limit: int, name: str, max_size_mb: int) -> tuple[BinaryIO, int, str]:
@@ -328,7 +326,7 @@ def store_upload(*, actor, dossier: Dossier, field_key: str, upload, families: l
     """Check an uploaded file and store it as an attachment of `dossier` for the field `field_key`.
 
     Permission: the dossier's applicant, while the dossier is a draft or waits for a supplement.
-    Raises NotFound (not the applicant), InvalidTransition (not editable), DraftExpired,
+    Raises NotFound (not the applicant), InvalidTransition (not editable),
     AttachmentRejected (code: too_large, empty_file, type_not_allowed, type_mismatch,
     extension_mismatch, damaged_file, archive_*, encrypted_file, infected, scan_unavailable).
     The bytes are read, checked and scanned before the dossier row is locked; nothing is stored
@@ -387,7 +385,7 @@ def delete_attachment(*, actor, dossier: Dossier, token: str) -> None:
 
     Permission: the dossier's applicant, while it is a draft or waits for a supplement; in the
     latter case only the files sent since the supplement was requested (the files submitted
-    before stay with the dossier). Raises NotFound, InvalidTransition, DraftExpired."""
+    before stay with the dossier). Raises NotFound, InvalidTransition."""
     with transaction.atomic():
         dossier = services.lock_dossier(dossier)
         _check_editable(actor, dossier)

@@ -61,11 +61,13 @@ def dossier_start(request, public_id):
 
     procedure = _procedure_or_404(public_id)
     choices = _representation_choices(request.user, procedure)
-    form = StartForm(request.POST or None, request.FILES or None, choices=choices)
+    # The catalogue's "Apply online" button posts here with nothing but its CSRF token: show the form.
+    submitted = request.method == "POST" and "representation" in request.POST
+    form = StartForm(request.POST if submitted else None, request.FILES if submitted else None, choices=choices)
     error = None
     if not choices:
         error = _("Your account cannot file this procedure: it is for businesses and organisations only.")
-    elif request.method == "POST" and form.is_valid():
+    elif submitted and form.is_valid():
         kind = form.cleaned_data["representation"]
         represented = {}
         if kind != RepresentationKind.SELF:
@@ -174,7 +176,10 @@ def _cell(raw, key) -> list:
 @citizen_required
 @require_http_methods(["GET", "POST"])
 def dossier_step(request, public_id, step):
-    dossier = _dossier_or_404(request, public_id)
+    try:
+        dossier = selectors.get_dossier_for_applicant(actor=request.user, public_id=public_id)
+    except NotFound:
+        return _expired_draft(request, public_id)
     if dossier.state != DossierState.DRAFT:
         return HttpResponseRedirect(reverse("dossiers:dossier-track", args=[dossier.public_id]))
     compiled = runtime.compile_revision(dossier.revision)
@@ -213,6 +218,31 @@ def dossier_step(request, public_id, step):
     if step + 1 < len(compiled.steps):
         return HttpResponseRedirect(reverse("dossiers:dossier-step", args=[dossier.public_id, step + 1]))
     return HttpResponseRedirect(reverse("dossiers:dossier-summary", args=[dossier.public_id]))
+
+
+def _expired_draft(request, public_id):
+    """A draft deleted for inactivity: say so (410). When the applicant was saving answers,
+    start a new draft with what they just sent, so that nothing they typed is lost."""
+    from django.contrib import messages
+
+    purged = selectors.get_purged_draft(actor=request.user, public_id=public_id)
+    if purged is None:
+        raise Http404
+    procedure = purged.procedure
+    if request.method == "POST":
+        try:
+            dossier = services.start_dossier(actor=request.user, procedure=procedure)
+        except MotcuaError as refused:
+            return render(request, "dossiers/expired.html", {"message": refused.message, "procedure": procedure}, status=410)
+        compiled = runtime.compile_revision(dossier.revision)
+        top_level = [sid for ids in compiled.steps for sid in ids]
+        posted = [sid for sid in top_level if any(key == sid or key.startswith(f"{sid}__") for key in request.POST)]
+        raw = rendering.raw_answers(compiled, request.POST, posted, {})
+        services.save_answers(actor=request.user, dossier=dossier, step=None, data=raw)
+        messages.warning(request, _("Your previous draft had expired and was deleted. A new draft was started with the answers you just sent; please check the other steps."))
+        return HttpResponseRedirect(reverse("dossiers:dossier-step", args=[dossier.public_id, 0]))
+    context = {"message": _("This draft was deleted because it was not changed for a long time."), "procedure": procedure}
+    return render(request, "dossiers/expired.html", context, status=410)
 
 
 @citizen_required

@@ -25,10 +25,10 @@ def row_count(compiled, data: Mapping, block_id: str, stored: int = 0) -> int:
         rows = int(posted) if posted is not None else stored
     except (TypeError, ValueError):
         rows = stored
-    rows = max(rows, getattr(options, "min_rows", 0), 1)
+    rows = max(rows, getattr(options, "min_rows", 0))
     if data.get("add_row") == block_id:
         rows += 1
-    return max(1, min(rows, getattr(options, "max_rows", 50), MAX_ROWS))
+    return max(0, min(rows, getattr(options, "max_rows", 50), MAX_ROWS))
 
 
 def removed_row(data: Mapping, block_id: str) -> int | None:
@@ -116,7 +116,7 @@ def build_items(compiled, *, step_ids, values: Mapping[str, Any], errors: Mappin
         if field_type.value_type == "rows":
             stored_rows = values.get(sid) if isinstance(values.get(sid), list) else []
             rows = []
-            for index in range(max(len(stored_rows), getattr(options, "min_rows", 0), 1)):
+            for index in range(max(len(stored_rows), getattr(options, "min_rows", 0))):
                 row = stored_rows[index] if index < len(stored_rows) and isinstance(stored_rows[index], dict) else {}
                 row_result = evaluation.row(sid, index) if evaluation is not None else None
                 cells = []
@@ -132,7 +132,7 @@ def build_items(compiled, *, step_ids, values: Mapping[str, Any], errors: Mappin
                 rows.append({"index": index, "cells": cells})
             items.append({"field": field, "rows": rows, "row_count": len(rows), "errors": errors.get(sid, []),
                           "can_add": len(rows) < getattr(options, "max_rows", 50),
-                          "can_remove": len(rows) > max(getattr(options, "min_rows", 0), 1)})
+                          "can_remove": len(rows) > getattr(options, "min_rows", 0)})
             continue
         items.append({"field": field, "widget": field_type.render_widget(
             sid, values.get(sid), options, errors.get(sid, []), label=field.label, help_text=field.help, required=field.required,

@@ -204,3 +204,45 @@ def test_files_through_the_step_page(client, citizen, media):
     client.post(_step_url(dossier, 0), {"full_name": "Phạm Thu", "scan__keep": attachment.token, "remove_file": attachment.token})
     dossier.refresh_from_db()
     assert not dossier.values.get("scan")
+
+
+def test_expired_draft_tells_the_applicant_and_keeps_what_they_send(client, citizen):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .. import services
+
+    dossier = make_dossier(applicant=citizen)
+    Dossier.objects.filter(pk=dossier.pk).update(last_saved_at=timezone.now() - dt.timedelta(days=200),
+                                                expiry_warned_at=timezone.now() - dt.timedelta(days=10))
+    assert services.purge_expired_drafts() == 1
+    page = client.get(_step_url(dossier, 0))
+    assert page.status_code == 410
+    response = client.post(_step_url(dossier, 0), {"full_name": "Đỗ Minh", "copies": "3", "action": "continue"})
+    fresh = Dossier.objects.get(applicant=citizen)
+    assert response["Location"] == _step_url(fresh, 0)
+    assert fresh.values["full_name"] == "Đỗ Minh" and fresh.values["copies"] == 3
+    page = client.get(response["Location"])
+    assert [m.level_tag for m in page.context["messages"]] == ["warning"]
+
+
+def test_old_draft_not_yet_purged_can_still_be_saved(client, citizen):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    dossier = make_dossier(applicant=citizen)
+    Dossier.objects.filter(pk=dossier.pk).update(last_saved_at=timezone.now() - dt.timedelta(days=200))
+    response = client.post(_step_url(dossier, 0), {"full_name": "An", "action": "save"})
+    assert response.status_code == 200
+    dossier.refresh_from_db()
+    assert dossier.last_saved_at > timezone.now() - dt.timedelta(minutes=1)
+
+
+def test_start_page_from_the_catalogue_button_shows_the_form(client, citizen):
+    procedure = published_procedure()
+    response = client.post(reverse("dossiers:dossier-start", args=[procedure.public_id]), {})
+    assert response.status_code == 200
+    assert 'class="error-summary"' not in response.content.decode()
+    assert not Dossier.objects.filter(applicant=citizen).exists()

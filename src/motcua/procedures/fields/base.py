@@ -371,7 +371,7 @@ class FieldType(Plugin):
             "input_id": input_id,
             "label": label or field_name,
             "help_text": help_text,
-            "required": required,
+            "required": required or self.read_only,  # a calculated value is never "optional"
             "errors": errors,
             "describedby": describedby,
             "value": self.widget_value(value, options),

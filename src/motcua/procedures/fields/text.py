@@ -171,7 +171,8 @@ class FormattedText(FieldType):
 
     def input_attrs(self, options):
         attrs = super().input_attrs(options)
-        attrs["maxlength"] = str(options.max_length)
+        # Spaces the applicant types are removed before checking: leave room for them.
+        attrs["maxlength"] = str(options.max_length * 2 if options.remove_spaces else options.max_length)
         return attrs
 
     def json_schema(self, options):
