@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "oauth2_provider",
+    "ninja",  # the API's docs page (Swagger UI) served from static files, not a CDN
     "mozilla_django_oidc",
     "django_tasks",
     "django_tasks_db",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.portal",
     "motcua.instruction",
+    "motcua.api",
     "motcua.demo",
 ]
 
@@ -302,6 +304,18 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 OIDC_CALLBACK_CLASS = "motcua.accounts.oidc.CitizenOIDCCallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "accounts:oidc-failed"
 
+# --- API for agency systems (/api/v1/: OAuth2 client credentials, `manage.py api_client_create`) --
+# Scopes an API client may be given; the token endpoint is /api/oauth/token/ (even without the IdP).
+API_SCOPES = {
+    "prefill": "Create prefilled links that start a dossier",
+    "dossiers:read": "Read dossiers",
+    "dossiers:write": "Change dossiers",
+    "directory:read": "Read the directory of agencies and procedures",
+}
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=120)  # per API client
+# DOT's default, named so that api.ApiClient's migration can depend on it (a swappable model).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
 # --- Demo identity provider (django-oauth-toolkit OIDC provider) -----------------------------
 IDP_ENABLED = env.bool("IDP_ENABLED", default=True)
 IDP_RSA_PRIVATE_KEY_PATH = Path(env.str("IDP_RSA_PRIVATE_KEY_PATH", default=str(VAR_DIR / "idp_rsa.pem")))
@@ -319,7 +333,10 @@ OAUTH2_PROVIDER = {
         "phone": "Phone number",
         "address": "Permanent address",
         "vneid": "Personal identification number",
+        **API_SCOPES,
     },
+    # API scopes only for the API clients that were given them (motcua/api/scopes.py).
+    "SCOPES_BACKEND_CLASS": "motcua.api.scopes.ApiClientScopes",
     "DEFAULT_SCOPES": ["openid"],
     "OAUTH2_VALIDATOR_CLASS": "motcua.accounts.idp.validators.IdentityClaimsValidator",
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,

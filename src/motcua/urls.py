@@ -23,6 +23,7 @@ urlpatterns = [
     path("backoffice/procedures/", include("motcua.procedures.urls")),
     path("backoffice/", include("motcua.instruction.urls")),
     path("django-admin/", admin.site.urls),
+    path("api/", include("motcua.api.urls")),  # /api/v1/ (ninja) and /api/oauth/token/
 ]
 if settings.IDP_ENABLED:
     urlpatterns.append(path("idp/", include("motcua.accounts.idp.urls")))

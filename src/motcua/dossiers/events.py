@@ -20,8 +20,10 @@ def _utc(moment) -> str:
 
 def append_event(
     dossier: Dossier, *, type: str, actor, actor_role: str, payload: dict[str, Any] | None = None,
-    from_state: str = "", to_state: str = "", at=None,
+    from_state: str = "", to_state: str = "", at=None, persist: bool = True,
 ) -> DossierEvent:
+    """Append an event; with `persist=False` the caller saves the dossier's new chain head
+    (`last_event_seq`, `last_event_hash`) in its own UPDATE."""
     at = at or timezone.now()
     seq = dossier.last_event_seq + 1
     payload = payload or {}
@@ -35,7 +37,8 @@ def append_event(
         to_state=to_state, payload=payload, created_at=at, prev_hash=dossier.last_event_hash, hash=digest,
     )
     dossier.last_event_seq, dossier.last_event_hash = seq, digest
-    Dossier.objects.filter(pk=dossier.pk).update(last_event_seq=seq, last_event_hash=digest)
+    if persist:
+        Dossier.objects.filter(pk=dossier.pk).update(last_event_seq=seq, last_event_hash=digest)
     return event
 
 

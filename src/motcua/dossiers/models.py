@@ -204,3 +204,31 @@ class PurgedDraft(models.Model):
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
     purged_at = models.DateTimeField()
+
+
+def _prefill_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PrefillToken(models.Model):
+    """A prefilled link: answers sent by an agency system (API scope "prefill") that start a
+    dossier of `procedure` once, until `expires_at` (prefill_links.py). `values` were cleaned by
+    the field types and hold prefillable fields only."""
+
+    token = models.CharField(max_length=64, unique=True, default=_prefill_token, editable=False)
+    procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="+")
+    values = models.JSONField(_("answers"), default=dict, blank=True)
+    # The OAuth2 client id of the API client that made the link (kept if the client is deleted).
+    created_by_client = models.CharField(_("API client"), max_length=100)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("prefilled link")
+        verbose_name_plural = _("prefilled links")
+        indexes = [models.Index(fields=["expires_at"], name="dossiers_prefill_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} {self.created_by_client} {self.expires_at:%Y-%m-%d %H:%M}"

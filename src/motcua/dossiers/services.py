@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +39,9 @@ def draft_retention() -> timedelta:
 
 def lock_dossier(dossier: Dossier) -> Dossier:
     """The dossier row, locked until the end of the transaction (fresh from the database)."""
-    return Dossier.objects.select_for_update().select_related("procedure", "revision", "agency").get(pk=dossier.pk)
+    # of=("self",): lock the dossier row only, not the joined procedure, revision and agency rows
+    # (else every dossier of a procedure would wait for the others).
+    return Dossier.objects.select_for_update(of=("self",)).select_related("procedure", "revision", "agency").get(pk=dossier.pk)
 
 
 def _check_applicant(actor, dossier: Dossier) -> None:
@@ -63,13 +65,15 @@ def transition_dossier(
     dossier.state = transition.target
     for attribute, value in (changes or {}).items():
         setattr(dossier, attribute, value)
-    dossier.save(update_fields=["state", "updated_at", *(changes or {})])
+    event = append_event(dossier, type=transition.event, actor=actor, actor_role=role, payload=payload or {},
+                         from_state=source, to_state=transition.target, at=at, persist=False)
+    # One UPDATE for the state, the changes and the event chain's head.
+    dossier.save(update_fields=["state", "updated_at", "last_event_seq", "last_event_hash", *(changes or {})])
     if transition.target in CLOCK_PAUSED_STATES and source not in CLOCK_PAUSED_STATES:
         ClockPause.objects.create(dossier=dossier, reason=transition.target, started_at=at)
     elif source in CLOCK_PAUSED_STATES and transition.target not in CLOCK_PAUSED_STATES:
         ClockPause.objects.filter(dossier=dossier, ended_at__isnull=True).update(ended_at=at)
-    return append_event(dossier, type=transition.event, actor=actor, actor_role=role, payload=payload or {},
-                        from_state=source, to_state=transition.target, at=at)
+    return event
 
 
 # --- Drafts ----------------------------------------------------------------------------------
@@ -99,45 +103,61 @@ def _check_can_start(actor, procedure, representation: str) -> None:
 
 
 
-def prefill_values(*, revision, identity: dict, params: dict[str, str] | None = None) -> dict[str, Any]:
+def prefill_values(
+    *, revision, identity: dict, params: dict[str, str] | None = None, token_values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Initial answers: identity fields (registry lookups whose source is "identity") from the
-    OIDC claims, and URL parameters for fields whose type allows prefilling."""
+    OIDC claims; then, for fields that may be prefilled (prefill_links.is_prefillable), the
+    answers of a prefilled link (`token_values`, already cleaned) or else URL parameters (text)."""
     compiled = runtime.compile_revision(revision)
-    from motcua.procedures.fields.registry import field_types
+    from .prefill_links import is_prefillable
 
     values: dict[str, Any] = {}
     for field in compiled.fields:
         if field.parent_id or field.private:
             continue
-        field_type = field_types[field.type]
-        options = compiled.options[field.stable_id]
+        sid = field.stable_id
+        options = compiled.options[sid]
         if field.type == "registry_lookup" and getattr(options, "source", "") == "identity":
             value = identity.get(options.attribute)
             if isinstance(value, dict):
                 value = value.get("text") or ", ".join(str(v) for v in value.values() if v)
             if value:
-                values[field.stable_id] = str(value)
-        elif params and field.stable_id in params and field_type.prefill_allowed and field_type.has_value:
-            values[field.stable_id] = params[field.stable_id][:1000]
+                values[sid] = str(value)
+        elif is_prefillable(field, options):
+            if token_values and sid in token_values:
+                values[sid] = token_values[sid]
+            elif params and sid in params:
+                values[sid] = params[sid][:1000]
     return values
 
 
 def start_dossier(
     *, actor, procedure, representation: str = RepresentationKind.SELF, represented: dict | None = None,
-    prefill: dict[str, str] | None = None,
+    prefill: dict[str, str] | None = None, prefill_token: str | None = None,
 ) -> Dossier:
-    """A new draft on the procedure's published form, prefilled from the applicant's identity."""
+    """A new draft on the procedure's published form, prefilled from the applicant's identity,
+    then from `prefill_token` (a prefilled link, spent here: single use; ignored when expired,
+    spent or for another procedure) and URL parameters `prefill` ({stable id: text})."""
+    from .prefill_links import lock_usable_token
+
     _check_can_start(actor, procedure, representation)
     revision = procedure_selectors.get_published(procedure=procedure)
     identity = identity_snapshot(actor)
     with transaction.atomic():
+        link = lock_usable_token(token=prefill_token, procedure=procedure) if prefill_token else None
         dossier = Dossier.objects.create(
             procedure=procedure, revision=revision, agency_id=procedure.agency_id, applicant=actor,
             representation=representation, represented=represented or {}, identity=identity,
-            values=prefill_values(revision=revision, identity=identity, params=prefill), last_saved_at=timezone.now(),
+            values=prefill_values(revision=revision, identity=identity, params=prefill, token_values=link.values if link else None),
+            last_saved_at=timezone.now(),
         )
-        append_event(dossier, type="dossier.created", actor=actor, actor_role=ActorRole.APPLICANT,
-                     payload={"revision": revision.number, "representation": representation})
+        payload = {"revision": revision.number, "representation": representation}
+        if link is not None:
+            payload["prefilled_by"] = link.created_by_client
+            link.used_at, link.dossier = timezone.now(), dossier
+            link.save(update_fields=["used_at", "dossier"])
+        append_event(dossier, type="dossier.created", actor=actor, actor_role=ActorRole.APPLICANT, payload=payload)
     return dossier
 
 
@@ -213,15 +233,24 @@ def _delete_dossier(dossier: Dossier) -> None:
 
 
 def _allocate_code(agency, day) -> str:
-    """The next number of `agency` on `day`, under a row lock: concurrent submissions wait for
-    each other, and a rolled-back submission gives its number back (no gaps)."""
-    DossierCodeCounter.objects.bulk_create([DossierCodeCounter(agency=agency, day=day)], ignore_conflicts=True)
-    counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
-    if counter.last_number >= MAX_DOSSIER_NUMBER_PER_DAY:
+    """The next number of `agency` on `day`: one `UPDATE … RETURNING` on the counter row, which
+    stays locked until the submission commits, so concurrent submissions wait for each other
+    and a rolled-back submission gives its number back (no gaps). Called as late as possible
+    in the transaction to keep that lock short."""
+    table = DossierCodeCounter._meta.db_table
+    sql = f"UPDATE {table} SET last_number = last_number + 1 WHERE agency_id = %s AND day = %s AND last_number < %s RETURNING last_number"
+    params = [agency.pk, day, MAX_DOSSIER_NUMBER_PER_DAY]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            # First dossier of the day (or the limit is reached): make sure the row exists.
+            DossierCodeCounter.objects.bulk_create([DossierCodeCounter(agency=agency, day=day)], ignore_conflicts=True)
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    if row is None:
         raise DailyLimitReached()
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return format_dossier_code(agency.eid_code, day, counter.last_number)
+    return format_dossier_code(agency.eid_code, day, row[0])
 
 
 def _first_error_step(compiled, errors) -> int:
@@ -268,16 +297,21 @@ def submit_dossier(*, actor, dossier: Dossier, now=None) -> Dossier:
                            payload={"code": code, "revision": dossier.revision.number,
                                     "due_at": changes.get("due_at").isoformat() if changes.get("due_at") else None})
         if not dossier.is_test:
-            dossier_id = dossier.pk
-            transaction.on_commit(lambda: _enqueue_after_submission(dossier_id))
+            _enqueue_after_submission(dossier.pk)
     return dossier
 
 
 
 def _enqueue_after_submission(dossier_id: int) -> None:
+    """Queue the receipt (which then e-mails the applicant). With the database task backend the
+    task row is written in the submission's transaction (committed with it, one commit less);
+    other backends are called after commit, so that no worker sees an uncommitted dossier."""
     from . import tasks
 
-    tasks.issue_receipt.enqueue(dossier_id)  # then e-mails it (tasks.issue_receipt)
+    if "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
+        tasks.issue_receipt.enqueue(dossier_id)
+    else:
+        transaction.on_commit(lambda: tasks.issue_receipt.enqueue(dossier_id))
 
 
 # --- Test dossiers and draft retention ---------------------------------------------------------
@@ -662,3 +696,12 @@ def answer_survey(*, actor, dossier: Dossier, scores, ease: str, overall: str, c
         append_event(dossier, type="survey.answered", actor=actor, actor_role=ActorRole.APPLICANT, at=now,
                      payload={"scores": cleaned, "ease": ease, "overall": overall, "changed": changed})
     return answer
+
+
+def purge_spent_prefill_links(*, now=None) -> int:
+    """Delete prefill links that expired (used ones included) more than a day ago."""
+    from .models import PrefillToken
+
+    now = now or timezone.now()
+    deleted, _by_model = PrefillToken.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
+    return deleted

@@ -55,11 +55,16 @@ def _representation_choices(user, procedure) -> list[tuple[str, str]]:
 @citizen_required
 @require_http_methods(["GET", "POST"])
 def dossier_start(request, public_id):
-    """Start a dossier: say for whom (yourself, a business, another person with a mandate)."""
-    from . import attachments
+    """Start a dossier: say for whom (yourself, a business, another person with a mandate).
+
+    `?prefill=<token>` (a prefilled link made through the API) and `?prefill.<stable id>=<text>`
+    fill answers in; the form posts back to the same address to keep them."""
+    from . import attachments, prefill_links
     from .errors import AttachmentRejected
 
     procedure = _procedure_or_404(public_id)
+    prefill_token = request.GET.get("prefill", "")
+    prefill_link = prefill_links.get_usable_token(token=prefill_token, procedure=procedure) if prefill_token else None
     choices = _representation_choices(request.user, procedure)
     # The catalogue's "Apply online" button posts here with nothing but its CSRF token: show the form.
     submitted = request.method == "POST" and "representation" in request.POST
@@ -78,7 +83,7 @@ def dossier_start(request, public_id):
         try:
             with transaction.atomic():
                 dossier = services.start_dossier(actor=request.user, procedure=procedure, representation=kind,
-                                                 represented=represented, prefill=prefill)
+                                                 represented=represented, prefill=prefill, prefill_token=prefill_token or None)
                 if kind == RepresentationKind.PERSON:
                     attachment = attachments.store_upload(actor=request.user, dossier=dossier, field_key="__mandate",
                                                           upload=form.cleaned_data["mandate"], families=["pdf", "image"], max_size_mb=10)
@@ -89,8 +94,9 @@ def dossier_start(request, public_id):
             error = str(refused.message)
         else:
             return HttpResponseRedirect(reverse("dossiers:dossier-step", args=[dossier.public_id, 0]))
-    return render(request, "dossiers/start.html", {"procedure": procedure, "form": form, "error": error},
-                  status=400 if error or form.errors else 200)
+    context = {"procedure": procedure, "form": form, "error": error,
+               "prefilled": prefill_link is not None, "prefill_expired": bool(prefill_token) and prefill_link is None}
+    return render(request, "dossiers/start.html", context, status=400 if error or form.errors else 200)
 
 
 @citizen_required
@@ -247,34 +253,46 @@ def _expired_draft(request, public_id):
 
 @citizen_required
 @require_http_methods(["GET", "POST"])
-def dossier_summary(request, public_id):
+def dossier_summary(request, public_id, problems=None):
+    if request.method == "POST" and problems is None:
+        return _submit(request, public_id)
     dossier = _dossier_or_404(request, public_id)
     if dossier.state != DossierState.DRAFT:
         return HttpResponseRedirect(reverse("dossiers:dossier-track", args=[dossier.public_id]))
     compiled = runtime.compile_revision(dossier.revision)
-    problems = []
-    if request.method == "POST":
-        try:
-            dossier = services.submit_dossier(actor=request.user, dossier=dossier)
-        except DossierInvalid as invalid:
-            if invalid.errors and not invalid.ineligible:
-                url = reverse("dossiers:dossier-step", args=[dossier.public_id, invalid.step or 0])
-                return HttpResponseRedirect(f"{url}?check=1")
-            problems = [payload.get(f"message_{(request.LANGUAGE_CODE or 'vi')[:2]}") or payload.get("message_vi") or str(invalid.message)
-                        for payload in invalid.ineligible] or [str(invalid.message)]
-        except (ProcedureNotOpen, DraftExpired) as refused:
-            problems = [str(refused.message)]
-        except InvalidTransition:
-            pass
-        if not problems:
-            return HttpResponseRedirect(reverse("dossiers:dossier-track", args=[dossier.public_id]) + "?submitted=1")
     evaluation = compiled.program.evaluate(dossier.values, today=timezone.localdate())
     context = {
-        "dossier": dossier, "procedure": dossier.procedure, "problems": problems,
+        "dossier": dossier, "procedure": dossier.procedure, "problems": problems or [],
         "sections": rendering.summary_sections(compiled, dossier.values, hidden=evaluation.hidden),
         "steps": _step_nav(compiled, -1),
     }
     return render(request, "dossiers/summary.html", context, status=400 if problems else 200)
+
+
+def _submit(request, public_id):
+    """Submit from the summary page. The row is loaded narrowly here: the service locks and
+    reads it in full."""
+    try:
+        dossier = selectors.get_dossier_ref_for_applicant(actor=request.user, public_id=public_id)
+    except NotFound:
+        raise Http404 from None
+    problems = []
+    try:
+        dossier = services.submit_dossier(actor=request.user, dossier=dossier)
+    except DossierInvalid as invalid:
+        if invalid.errors and not invalid.ineligible:
+            url = reverse("dossiers:dossier-step", args=[dossier.public_id, invalid.step or 0])
+            return HttpResponseRedirect(f"{url}?check=1")
+        language = (request.LANGUAGE_CODE or "vi")[:2]
+        problems = [payload.get(f"message_{language}") or payload.get("message_vi") or str(invalid.message)
+                    for payload in invalid.ineligible] or [str(invalid.message)]
+    except (ProcedureNotOpen, DraftExpired) as refused:
+        problems = [str(refused.message)]
+    except InvalidTransition:
+        pass
+    if problems:
+        return dossier_summary(request, public_id, problems=problems)
+    return HttpResponseRedirect(reverse("dossiers:dossier-track", args=[dossier.public_id]) + "?submitted=1")
 
 
 @citizen_required

@@ -27,3 +27,11 @@ def _fresh_rate_limits():
 def plain_pdf() -> bytes:
     """A small unsigned PDF."""
     return HTML(string="<html lang='vi'><body><p>Xin chào, Điện Biên</p></body></html>").write_pdf()
+
+
+@pytest.fixture(autouse=True)
+def _english_client(client, settings):
+    """HTTP tests here read the English msgids: the client has chosen English (the interface is
+    Vietnamese by default; translation completeness is checked by core/tests/test_translations.py)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -13,3 +13,11 @@ def fake_clamd(settings):
     settings.CLAMD_TIMEOUT = 5
     yield server
     server.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_client(client, settings):
+    """HTTP tests here read the English msgids: the client has chosen English (the interface is
+    Vietnamese by default; translation completeness is checked by core/tests/test_translations.py)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

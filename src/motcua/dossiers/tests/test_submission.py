@@ -215,3 +215,18 @@ def test_drafts_are_warned_then_purged(mailoutbox, settings, django_capture_on_c
     assert services.warn_expiring_drafts() == 0  # warned once
     assert services.purge_expired_drafts(now=timezone.now() + dt.timedelta(days=6)) == 1
     assert not Dossier.objects.filter(pk=dossier.pk).exists()
+
+
+def test_state_docs_are_generated_from_the_table():
+    import pathlib
+
+    doc = (pathlib.Path(__file__).resolve().parents[4] / "docs" / "dossier-states.md").read_text()
+    assert states.as_markdown() in doc
+
+
+def test_housekeeping_command_runs(capsys):
+    from django.core.management import call_command
+
+    make_dossier()
+    call_command("dossiers_housekeeping")
+    assert "drafts warned: 0, drafts deleted: 0, prefill links deleted: 0" in capsys.readouterr().out

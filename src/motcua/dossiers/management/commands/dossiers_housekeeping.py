@@ -1,5 +1,5 @@
 """Daily housekeeping of dossiers: warn the applicants of drafts about to expire, then delete
-the expired drafts (run it from cron or a scheduler once a day; it is idempotent)."""
+the expired drafts and the spent prefill links (run it from cron or a scheduler once a day; it is idempotent)."""
 
 from django.core.management.base import BaseCommand
 
@@ -12,4 +12,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         warned = services.warn_expiring_drafts()
         purged = services.purge_expired_drafts()
-        self.stdout.write(f"drafts warned: {warned}, drafts deleted: {purged}")
+        links = services.purge_spent_prefill_links()
+        self.stdout.write(f"drafts warned: {warned}, drafts deleted: {purged}, prefill links deleted: {links}")
