@@ -11,6 +11,18 @@ from motcua.core.testing.console import BrowserConsole
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request activates its language in the thread and nothing resets it: give every test the
+    default language, whatever the previous test's requests chose."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Each test writes uploaded and generated files to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

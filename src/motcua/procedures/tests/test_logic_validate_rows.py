@@ -95,11 +95,12 @@ def test_messages_of_row_problems_are_translated_and_name_the_field():
         [outside] = validate_logic(op("eq", var("qty"), const(1)), fields=FIELDS, usage="routing", order=ORDER)
         [other] = validate_logic(op("empty", var("kid_name")), fields=FIELDS, usage="visibility", owner="note", order=ORDER)
         [in_row] = validate_logic(op("sum", var("qty")), fields=FIELDS, usage="calculated", owner="line_total", order=ORDER)
-    assert outside.message.startswith("The column Quantity (qty) has a value in each row") and outside.field == "qty"
-    assert "Child's name (kid_name) belongs to another repetition block" in other.message and other.field == "kid_name"
-    assert in_row.message.startswith("The operation sum works on a whole column")
+        # Messages are translated when read: read them in English.
+        assert outside.message.startswith("The column Quantity (qty) has a value in each row") and outside.field == "qty"
+        assert "Child's name (kid_name) belongs to another repetition block" in other.message and other.field == "kid_name"
+        assert in_row.message.startswith("The operation sum works on a whole column")
     with translation.override("vi"):
-        assert validate_logic(op("eq", var("qty"), const(1)), fields=FIELDS, usage="routing", order=ORDER)[0].message
+        assert validate_logic(op("eq", var("qty"), const(1)), fields=FIELDS, usage="routing", order=ORDER)[0].message.startswith("Cột Quantity (qty)")
 
 
 def _program_errors(items, info=FIELDS):
