@@ -17,6 +17,8 @@ Invariants of a stored file:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import hashlib
 import logging
 import re
@@ -322,6 +324,49 @@ def _receive(upload, *, limit: int, name: str, max_size_mb: int) -> tuple[Binary
     return buffer, size, digest.hexdigest()
 
 
+@dataclass
+class CheckedFile:
+    """An upload that passed every check: its bytes (a temporary file; close it) and facts."""
+
+    buffer: BinaryIO
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+    scan_status: str
+    scanner: str
+
+
+def check_upload(upload, *, families: list[str], max_size_mb: int, log_context: str = "") -> CheckedFile:
+    """Read an uploaded file within the limit, hash it, sniff its real type, check it against
+    `families` and its extension, and scan it. No permission check: callers check theirs.
+    Raises AttachmentRejected (see store_upload); the temporary file is closed then."""
+    name = sanitize_filename(getattr(upload, "name", "") or "")
+    max_mb = min(max_size_mb, settings.ATTACHMENT_MAX_SIZE_MB)
+    buffer, size, sha256 = _receive(upload, limit=max_mb * 1024 * 1024, name=name, max_size_mb=max_mb)
+    try:
+        content_type = sniff_content_type(buffer, size=size, name=name)
+        _check_type(content_type, name=name, families=list(families))
+        scanner = active_scanner()
+        buffer.seek(0)
+        try:
+            result = scanner.scan(buffer)
+        except ScannerUnavailable:
+            raise _rejected("scan_unavailable", _("The file %(name)s could not be checked for viruses just now. "
+                                                  "Try again in a few minutes."), name=name) from None
+        if result.status == ScanStatus.INFECTED:
+            logger.warning("attachment.infected %s scanner=%s signature=%s", log_context, scanner.id, result.signature)
+            raise _rejected("infected", _("The file %(name)s contains a virus (%(signature)s) and was not accepted. "
+                                          "Clean your device, then send a safe copy of the document."),
+                            name=name, signature=result.signature)
+    except BaseException:
+        buffer.close()
+        raise
+    buffer.seek(0)
+    return CheckedFile(buffer=buffer, name=name, size=size, sha256=sha256, content_type=content_type,
+                       scan_status=result.status, scanner=scanner.id)
+
+
 def store_upload(*, actor, dossier: Dossier, field_key: str, upload, families: list[str], max_size_mb: int) -> Attachment:
     """Check an uploaded file and store it as an attachment of `dossier` for the field `field_key`.
 
@@ -332,32 +377,17 @@ def store_upload(*, actor, dossier: Dossier, field_key: str, upload, families: l
     The bytes are read, checked and scanned before the dossier row is locked; nothing is stored
     when a check fails."""
     _check_editable(actor, dossier)
-    name = sanitize_filename(getattr(upload, "name", "") or "")
-    limit = min(max_size_mb, settings.ATTACHMENT_MAX_SIZE_MB) * 1024 * 1024
-    buffer, size, sha256 = _receive(upload, limit=limit, name=name, max_size_mb=min(max_size_mb, settings.ATTACHMENT_MAX_SIZE_MB))
-    with buffer:
-        content_type = sniff_content_type(buffer, size=size, name=name)
-        _check_type(content_type, name=name, families=families)
-        scanner = active_scanner()
-        buffer.seek(0)
-        try:
-            result = scanner.scan(buffer)
-        except ScannerUnavailable:
-            raise _rejected("scan_unavailable", _("The file %(name)s could not be checked for viruses just now. "
-                                                  "Try again in a few minutes."), name=name) from None
-        if result.status == ScanStatus.INFECTED:
-            logger.warning("attachment.infected dossier=%s scanner=%s signature=%s", dossier.pk, scanner.id, result.signature)
-            raise _rejected("infected", _("The file %(name)s contains a virus (%(signature)s) and was not accepted. "
-                                          "Clean your device, then send a safe copy of the document."),
-                            name=name, signature=result.signature)
+    checked = check_upload(upload, families=families, max_size_mb=max_size_mb, log_context=f"dossier={dossier.pk}")
+    with checked.buffer:
         stored = ""
         try:
             with transaction.atomic():
                 locked = services.lock_dossier(dossier)
                 _check_editable(actor, locked)
-                attachment = Attachment(dossier=locked, field_key=field_key, name=name, size=size, sha256=sha256,
-                                        content_type=content_type, scan_status=result.status, scanner=scanner.id, uploaded_by=actor)
-                attachment.file.save(name, File(buffer, name=name), save=False)
+                attachment = Attachment(dossier=locked, field_key=field_key, name=checked.name, size=checked.size,
+                                        sha256=checked.sha256, content_type=checked.content_type,
+                                        scan_status=checked.scan_status, scanner=checked.scanner, uploaded_by=actor)
+                attachment.file.save(checked.name, File(checked.buffer, name=checked.name), save=False)
                 stored = attachment.file.name
                 attachment.full_clean()
                 attachment.save()

@@ -414,35 +414,13 @@ def _message_author_role(actor, dossier: Dossier) -> str:
 
 
 def _checked_upload(upload, *, families, max_size_mb):
-    """Read, check and scan one uploaded file like `attachments.store_upload` does, without its
-    draft-only permission (messages are sent at any stage, by staff too). Returns what is
-    needed to store it; raises AttachmentRejected."""
+    """Check one file of a message like any attachment (attachments.check_upload), without the
+    draft-only permission of store_upload: messages are sent at any stage, by staff too."""
     from . import attachments
-    from .constants import ScanStatus
 
-    name = attachments.sanitize_filename(getattr(upload, "name", "") or "")
-    max_mb = min(max_size_mb, settings.ATTACHMENT_MAX_SIZE_MB)
-    buffer, size, sha256 = attachments._receive(upload, limit=max_mb * 1024 * 1024, name=name, max_size_mb=max_mb)
-    try:
-        content_type = attachments.sniff_content_type(buffer, size=size, name=name)
-        attachments._check_type(content_type, name=name, families=list(families))
-        scanner = attachments.active_scanner()
-        buffer.seek(0)
-        try:
-            result = scanner.scan(buffer)
-        except attachments.ScannerUnavailable:
-            raise attachments._rejected("scan_unavailable", _("The file %(name)s could not be checked for viruses just now. "
-                                                              "Try again in a few minutes."), name=name) from None
-        if result.status == ScanStatus.INFECTED:
-            logger.warning("message.attachment_infected scanner=%s signature=%s", scanner.id, result.signature)
-            raise attachments._rejected("infected", _("The file %(name)s contains a virus (%(signature)s) and was not accepted. "
-                                                      "Clean your device, then send a safe copy of the document."),
-                                        name=name, signature=result.signature)
-    except BaseException:
-        buffer.close()
-        raise
-    return {"buffer": buffer, "name": name, "size": size, "sha256": sha256, "content_type": content_type,
-            "scan_status": result.status, "scanner": scanner.id}
+    checked = attachments.check_upload(upload, families=list(families), max_size_mb=max_size_mb, log_context="message")
+    return {"buffer": checked.buffer, "name": checked.name, "size": checked.size, "sha256": checked.sha256,
+            "content_type": checked.content_type, "scan_status": checked.scan_status, "scanner": checked.scanner}
 
 
 def send_message(*, actor, dossier: Dossier, body: str, files=()) -> Message:
@@ -489,6 +467,10 @@ def send_message(*, actor, dossier: Dossier, body: str, files=()) -> Message:
                 attachment.save()
             append_event(dossier, type="message.sent", actor=actor, actor_role=role,
                          payload={"message": message.pk, "from_agency": message.from_agency, "files": len(checked)})
+            if message.from_agency:
+                from . import tasks
+
+                transaction.on_commit(lambda pk=dossier.pk: tasks.notify_applicant.enqueue(pk, "message"))
     except BaseException:
         for storage, name in stored:
             storage.delete(name)

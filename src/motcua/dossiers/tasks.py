@@ -14,7 +14,7 @@ from .models import Dossier
 
 logger = logging.getLogger(__name__)
 
-NOTIFICATIONS = {"submitted", "received", "supplement_requested", "decided", "draft_expiring"}
+NOTIFICATIONS = {"submitted", "received", "supplement_requested", "decided", "draft_expiring", "message"}
 
 
 @task()

@@ -147,3 +147,15 @@ def test_track_page_queries_do_not_grow_with_the_thread(client, django_assert_ma
     with django_assert_max_num_queries(10):
         response = client.get(_track(dossier))
     assert response.content.decode().count('<li class="message') == count
+
+
+def test_applicant_is_emailed_when_the_agency_writes(mailoutbox, django_capture_on_commit_callbacks):
+    dossier = submitted_dossier()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_message(actor=dossier.applicant, dossier=dossier, body="Xin hỏi tiến độ")
+    assert mailoutbox == []  # the applicant's own message sends nothing
+    officer = staff_of(dossier.agency, Role.RECEIVING_OFFICER)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_message(actor=officer, dossier=dossier, body="Hồ sơ đang được xử lý.")
+    assert len(mailoutbox) == 1 and dossier.code in mailoutbox[0].subject
+    assert reverse("dossiers:dossier-track", args=[dossier.public_id]) in mailoutbox[0].body
