@@ -24,6 +24,15 @@ def _address_text(address) -> str:
     return str(address or "")
 
 
+def _received_by(dossier: Dossier) -> str:
+    """The officer who received the dossier, or the online system for fully online procedures
+    (their receipt is issued at submission)."""
+    event = dossier.events.filter(type="dossier.received").select_related("actor").order_by("-seq").first()
+    if event is not None and event.actor is not None:
+        return event.actor.full_name or event.actor.email
+    return "Hệ thống dịch vụ công trực tuyến"
+
+
 def receipt_context(dossier: Dossier) -> ReceiptContext:
     agency = dossier.agency
     procedure = dossier.procedure
@@ -43,9 +52,9 @@ def receipt_context(dossier: Dossier) -> ReceiptContext:
         applicant_phone=identity.get("phone") or "",
         applicant_email=identity.get("email") or dossier.applicant.email,
         procedure_name=procedure.name_vi,
-        received_at=timezone.localtime(dossier.submitted_at),
+        received_at=timezone.localtime(dossier.received_at or dossier.submitted_at),
         due_at=timezone.localtime(dossier.due_at),
-        received_by="Hệ thống dịch vụ công trực tuyến",
+        received_by=_received_by(dossier),
         documents=[ReceivedDocument(name=d.name_vi, originals=d.originals, copies=d.copies)
                    for d in procedure.required_documents.order_by("position", "pk")],
         processing_time=f"{procedure.deadline_amount} {_UNIT_VI.get(procedure.deadline_unit, '')}".strip(),

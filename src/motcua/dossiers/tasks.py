@@ -14,7 +14,7 @@ from .models import Dossier
 
 logger = logging.getLogger(__name__)
 
-NOTIFICATIONS = {"submitted", "received", "supplement_requested", "decided", "draft_expiring", "message"}
+NOTIFICATIONS = {"submitted", "received", "rejected_at_intake", "supplement_requested", "decided", "draft_expiring", "message"}
 
 
 @task()
@@ -37,18 +37,17 @@ def notify_applicant(dossier_id: int, kind: str) -> None:
     dossier = Dossier.objects.select_related("procedure", "agency", "applicant").filter(pk=dossier_id).first()
     if dossier is None or not dossier.applicant.email:
         return
+    from . import selectors
+
+    receipt = selectors.get_receipt(dossier=dossier) if kind == "submitted" else None
     language = dossier.applicant.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {"dossier": dossier, "procedure": dossier.procedure, "site_url": settings.SITE_URL,
-                   "administration": settings.ADMINISTRATION_NAME}
+                   "administration": settings.ADMINISTRATION_NAME, "has_receipt": receipt is not None}
         subject = " ".join(render_to_string(f"dossiers/email/{kind}_subject.txt", context).split())
         body = render_to_string(f"dossiers/email/{kind}.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[dossier.applicant.email])
-    if kind == "submitted":
-        from . import selectors
-
-        receipt = selectors.get_receipt(dossier=dossier)
-        if receipt is not None:
-            with receipt.file.open("rb") as handle:
-                message.attach(f"giay-tiep-nhan-{dossier.code}.pdf", handle.read(), "application/pdf")
+    if receipt is not None:
+        with receipt.file.open("rb") as handle:
+            message.attach(f"giay-tiep-nhan-{dossier.code}.pdf", handle.read(), "application/pdf")
     message.send()

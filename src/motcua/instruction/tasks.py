@@ -1,0 +1,79 @@
+"""Background jobs of the back office (Django Tasks), queued after commit by instruction.services.
+They take ids and are idempotent: a document already issued is not issued again."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+from motcua.dossiers.constants import DossierState
+from motcua.dossiers.models import Dossier
+
+logger = logging.getLogger(__name__)
+
+
+def _dossier(dossier_id: int) -> Dossier | None:
+    related = ("procedure", "agency__parent", "agency__admin_unit", "applicant")
+    return Dossier.objects.select_related(*related).filter(pk=dossier_id).first()
+
+
+@task()
+def issue_reception_receipt(dossier_id: int) -> None:
+    """Issue the receipt (form 01) of a received dossier if it was not issued at submission
+    (procedures that are not fully online get their return date at reception)."""
+    from motcua.dossiers import receipts
+
+    dossier = _dossier(dossier_id)
+    if dossier is None or not dossier.code:
+        return
+    receipts.issue_receipt(dossier=dossier)  # does nothing when the receipt exists
+
+
+@task()
+def issue_intake_refusal(dossier_id: int) -> None:
+    """Render, sign and store the refusal (form 03) of a dossier rejected at intake, then
+    e-mail the applicant. The applicant is e-mailed even if signing fails (without the PDF)."""
+    from . import selectors, services
+
+    dossier = _dossier(dossier_id)
+    if dossier is None or dossier.state != DossierState.REJECTED_AT_INTAKE:
+        return
+    if selectors.get_intake_refusal(dossier) is not None:
+        return  # issued (and e-mailed) by an earlier run
+    try:
+        services.issue_intake_refusal(dossier=dossier)
+    finally:
+        email_intake_refusal.enqueue(dossier_id)
+
+
+@task()
+def email_intake_refusal(dossier_id: int) -> None:
+    """Tell the applicant that the dossier was not received, with the reasons and the signed
+    refusal (form 03) attached when it was issued. Uses the "rejected_at_intake" e-mail of
+    dossiers (dossiers.tasks.NOTIFICATIONS), which notify_applicant sends without attachment."""
+    from . import selectors
+
+    dossier = _dossier(dossier_id)
+    if dossier is None or not dossier.applicant.email:
+        return
+    event = dossier.events.filter(type="dossier.rejected_at_intake").order_by("-seq").first()
+    document = selectors.get_intake_refusal(dossier)
+    language = dossier.applicant.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {"dossier": dossier, "procedure": dossier.procedure, "site_url": settings.SITE_URL,
+                   "administration": settings.ADMINISTRATION_NAME,
+                   "reasons": event.payload.get("reasons", "") if event is not None else "",
+                   "refusal_attached": document is not None}
+        subject = " ".join(render_to_string("dossiers/email/rejected_at_intake_subject.txt", context).split())
+        body = render_to_string("dossiers/email/rejected_at_intake.txt", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[dossier.applicant.email])
+    if document is not None:
+        with document.file.open("rb") as handle:
+            message.attach(f"phieu-tu-choi-tiep-nhan-{dossier.code}.pdf", handle.read(), "application/pdf")
+    message.send()
+    logger.info("intake_refusal.emailed dossier=%s attached=%s", dossier.pk, document is not None)
