@@ -7,4 +7,12 @@ from . import views
 app_name = "backoffice"
 urlpatterns = [
     path("", views.backoffice_home, name="home"),
+    path("dossiers/", views.dossier_inbox, name="dossier-list"),
+    path("dossiers/<uuid:public_id>/", views.dossier_detail, name="dossier-detail"),
+    path("dossiers/<uuid:public_id>/receive/", views.dossier_receive, name="dossier-receive"),
+    path("dossiers/<uuid:public_id>/reject/", views.dossier_reject_intake, name="dossier-reject"),
+    path("dossiers/<uuid:public_id>/supplement/", views.dossier_request_supplement, name="dossier-supplement"),
+    path("dossiers/<uuid:public_id>/start/", views.dossier_start_instruction, name="dossier-start"),
+    path("dossiers/<uuid:public_id>/messages/", views.dossier_message_send, name="dossier-message-send"),
+    path("dossiers/<uuid:public_id>/files/<str:token>/", views.dossier_file, name="dossier-file"),
 ]

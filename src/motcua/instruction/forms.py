@@ -1,0 +1,109 @@
+"""Forms of the back-office pages: the inbox search and the actions of the staff dossier page.
+
+Each action form has its own prefix, so that every control of the dossier page has a unique id
+(the error summary links to them). The services check everything again."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.forms import AccessibleFormMixin
+
+TEXT_MAX_LENGTH = 5000
+
+
+class InboxSearchForm(AccessibleFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Dossier code or applicant's name"), max_length=200, required=False,
+        help_text=_("The full code, for example 000.00.15.H12-250701-0001, or part of the name."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ReceiveForm(AccessibleFormMixin, forms.Form):
+    prefix = "receive"
+    note = forms.CharField(
+        label=_("Note for the file"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example what was checked at the desk. It is kept in the dossier's history."),
+        error_messages={"max_length": _("Write at most %(limit_value)s characters (it has %(show_value)s).")},
+    )
+
+
+class RejectIntakeForm(AccessibleFormMixin, forms.Form):
+    prefix = "reject"
+    reasons = forms.CharField(
+        label=_("Reasons for not accepting the dossier"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The applicant receives them in the refusal notice (form 03): say plainly why, and what they can do."),
+        error_messages={"required": _("Say why the dossier is not accepted."),
+                        "max_length": _("Write at most %(limit_value)s characters (it has %(show_value)s).")},
+    )
+
+
+class StartInstructionForm(AccessibleFormMixin, forms.Form):
+    """Nothing to fill in: the form carries the errors of the action, if any."""
+
+    prefix = "start"
+
+
+class SupplementRequestForm(AccessibleFormMixin, forms.Form):
+    """Form 02: what is missing and why, which answers and files, and an optional date."""
+
+    prefix = "supplement"
+    reason = forms.CharField(
+        label=_("What is missing and why"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("List everything that is missing at once: the applicant sees this text with the request."),
+        error_messages={"required": _("Say what is missing and why."),
+                        "max_length": _("Write at most %(limit_value)s characters (it has %(show_value)s).")},
+    )
+    field_ids = forms.MultipleChoiceField(
+        label=_("Answers and files to complete"), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only these can be changed by the applicant."),
+        error_messages={"required": _("Choose the answers or files to complete."),
+                        "invalid_choice": _("Some of the chosen answers are not part of this form.")},
+    )
+    due_on = forms.DateField(
+        label=_("Answer before"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The processing time is paused until the applicant answers."),
+        error_messages={"invalid": _("Enter a real date, for example 31/12/2026.")},
+    )
+
+    def __init__(self, *args, fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field_ids"].choices = [(field.stable_id, field.label) for field in fields]
+
+    def _describe_fields(self) -> None:
+        super()._describe_fields()
+        # The checkbox group is described by its fieldset (dossier.html), not by each checkbox.
+        self.fields["field_ids"].widget.attrs.pop("aria-describedby", None)
+        self.fields["field_ids"].widget.attrs.pop("aria-invalid", None)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one <input type=file multiple>; cleans to a list (maybe empty)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class StaffMessageForm(AccessibleFormMixin, forms.Form):
+    prefix = "message"
+    body = forms.CharField(
+        label=_("Message to the applicant"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The applicant is told by e-mail and reads it on their dossier's page."),
+        error_messages={"required": _("Write your message."),
+                        "max_length": _("Your message is too long: write at most %(limit_value)s characters (it has %(show_value)s).")},
+    )
+    files = MultipleFileField(label=_("Files"), required=False,
+                              help_text=_("PDF, photos or office documents, 10 MB at most each, 5 files at most."))
