@@ -45,6 +45,8 @@ class Dossier(PublicIdModel, TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("result delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Code and names without diacritics (core.text.search_key), for the back office's search.
+    search_key = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
     last_event_seq = models.PositiveIntegerField(default=0, editable=False)
     last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
 

@@ -28,16 +28,6 @@ def get_dossier_for_applicant(*, actor, public_id) -> Dossier:
         raise NotFound() from None
 
 
-def get_dossier_ref_for_applicant(*, actor, public_id) -> Dossier:
-    """The applicant's dossier with only its keys loaded (for services that lock and re-read it)."""
-    if actor is None or not actor.is_authenticated:
-        raise NotFound()
-    try:
-        return Dossier.objects.only("pk", "public_id", "applicant_id", "state").get(public_id=public_id, applicant=actor)
-    except (Dossier.DoesNotExist, ValueError):
-        raise NotFound() from None
-
-
 def list_test_dossiers(*, procedure) -> QuerySet[Dossier]:
     return Dossier.objects.filter(procedure=procedure, is_test=True).order_by("-created_at")
 

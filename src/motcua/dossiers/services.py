@@ -11,11 +11,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import NotFound, PermissionDenied
+from motcua.core.text import search_key
 from motcua.procedures import runtime
 from motcua.procedures import selectors as procedure_selectors
 from motcua.procedures.constants import ProcedureStatus, RevisionState, ServiceLevel
@@ -24,7 +26,7 @@ from . import deadlines, states
 from .codes import format_dossier_code
 from .constants import CLOCK_PAUSED_STATES, MAX_DOSSIER_NUMBER_PER_DAY, ActorRole, DossierState, RepresentationKind
 from .errors import DailyLimitReached, DossierInvalid, InvalidTransition, NotEligible, ProcedureNotOpen
-from .events import append_event
+from .events import append_event, next_event, save_with_event
 from .models import ClockPause, Dossier, DossierCodeCounter, DossierEvent, PurgedDraft
 
 logger = logging.getLogger(__name__)
@@ -65,10 +67,11 @@ def transition_dossier(
     dossier.state = transition.target
     for attribute, value in (changes or {}).items():
         setattr(dossier, attribute, value)
-    event = append_event(dossier, type=transition.event, actor=actor, actor_role=role, payload=payload or {},
-                         from_state=source, to_state=transition.target, at=at, persist=False)
-    # One UPDATE for the state, the changes and the event chain's head.
-    dossier.save(update_fields=["state", "updated_at", "last_event_seq", "last_event_hash", *(changes or {})])
+    event = next_event(dossier, type=transition.event, actor=actor, actor_role=role, payload=payload or {},
+                       from_state=source, to_state=transition.target, at=at)
+    # The event and one UPDATE for the state, the changes and the event chain's head.
+    save_with_event(dossier, update_fields=["state", "updated_at", "last_event_seq", "last_event_hash", *(changes or {})],
+                    event=event)
     if transition.target in CLOCK_PAUSED_STATES and source not in CLOCK_PAUSED_STATES:
         ClockPause.objects.create(dossier=dossier, reason=transition.target, started_at=at)
     elif source in CLOCK_PAUSED_STATES and transition.target not in CLOCK_PAUSED_STATES:
@@ -231,6 +234,83 @@ def _delete_dossier(dossier: Dossier) -> None:
 
 # --- Submission ------------------------------------------------------------------------------
 
+# What submission reads, by relation of the dossier (None: the dossier itself); primary keys
+# come with them, every other column is left deferred (loaded on access: the revision's rules,
+# read once per process when its form is compiled).
+_SUBMISSION_COLUMNS = (
+    (None, ("public_id", "applicant_id", "procedure_id", "revision_id", "agency_id", "representation", "represented",
+            "identity", "state", "code", "values", "is_test", "submitted_at", "last_event_seq", "last_event_hash")),
+    ("procedure", ("level", "deadline_amount", "deadline_unit", "status")),
+    ("revision", ("updated_at", "number", "state")),  # (pk, updated_at): the compiled form's cache key
+    ("agency", ("eid_code",)),
+)
+_submission_statements: dict[tuple[str, str], tuple[str, list]] = {}
+
+
+def _submission_statement(conn, key: str) -> tuple[str, list]:
+    """The SQL that locks one dossier row of an applicant (found by `key`: "id" or "public_id")
+    and reads `_SUBMISSION_COLUMNS` with its procedure, form version and agency in one
+    statement, and how to turn the row into model instances. Built once per process and
+    database: the ORM would compile the same query, and convert some 80 columns, each time."""
+    cached = _submission_statements.get((conn.alias, key))
+    if cached is not None:
+        return cached
+    quote = conn.ops.quote_name
+    table = quote(Dossier._meta.db_table)
+    columns, joins, parts = [], [], []
+    for relation, names in _SUBMISSION_COLUMNS:
+        model = Dossier if relation is None else Dossier._meta.get_field(relation).related_model
+        fields = [f for f in model._meta.concrete_fields if f.primary_key or f.attname in names]
+        alias = quote(model._meta.db_table)
+        columns += [f"{alias}.{quote(f.column)}" for f in fields]
+        converters = [conn.ops.get_db_converters(f.get_col(model._meta.db_table)) + f.get_db_converters(conn) for f in fields]
+        parts.append((relation, model, tuple(f.attname for f in fields), converters))
+        if relation is not None:
+            foreign_key = Dossier._meta.get_field(relation)
+            joins.append(f"INNER JOIN {alias} ON ({table}.{quote(foreign_key.column)} = {alias}.{quote(model._meta.pk.column)})")
+    applicant = quote(Dossier._meta.get_field("applicant").column)
+    where = f"{table}.{quote(Dossier._meta.get_field(key).column)} = %s AND {table}.{applicant} = %s"
+    sql = f"SELECT {', '.join(columns)} FROM {table} {' '.join(joins)} WHERE {where}"
+    if conn.features.has_select_for_update:
+        # Lock the dossier row only, not the joined procedure, revision and agency rows (else
+        # every dossier of a procedure would wait for the others).
+        sql += f" FOR UPDATE OF {table}" if conn.features.has_select_for_update_of else " FOR UPDATE"
+    _submission_statements[(conn.alias, key)] = sql, parts
+    return sql, parts
+
+
+def _lock_for_submission(*, actor, dossier: Dossier | None, public_id) -> Dossier:
+    """The applicant's dossier (given by `dossier` or `public_id`), locked until the end of the
+    transaction and read fresh with what submission needs (other columns load on access).
+    NotFound when it is not `actor`'s: another person's dossier does not exist for them."""
+    if actor is None or not actor.is_authenticated:
+        raise NotFound()
+    if dossier is not None:
+        key, value = "id", dossier.pk
+    else:
+        try:
+            key, value = "public_id", Dossier._meta.get_field("public_id").get_db_prep_value(public_id, connection)
+        except (ValueError, ValidationError):
+            raise NotFound() from None
+    sql, parts = _submission_statement(connection, key)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value, actor.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound()
+    instances, start = [], 0
+    for relation, model, attnames, converters in parts:
+        values = list(row[start:start + len(attnames)])
+        start += len(attnames)
+        for index, functions in enumerate(converters):
+            for function in functions:
+                values[index] = function(values[index], None, connection)
+        instances.append((relation, model.from_db(connection.alias, attnames, values)))
+    locked = instances[0][1]
+    for relation, instance in instances[1:]:
+        setattr(locked, relation, instance)
+    return locked
+
 
 def _allocate_code(agency, day) -> str:
     """The next number of `agency` on `day`: one `UPDATE … RETURNING` on the counter row, which
@@ -253,6 +333,17 @@ def _allocate_code(agency, day) -> str:
     return format_dossier_code(agency.eid_code, day, row[0])
 
 
+def _same_json(a, b) -> bool:
+    """Whether two JSON documents are equal, types included (1, 1.0 and True are not)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_json(value, b[key]) for key, value in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same_json(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
 def _first_error_step(compiled, errors) -> int:
     for index, ids in enumerate(compiled.steps):
         if any(key.split(".")[0] in ids for key in errors):
@@ -260,14 +351,16 @@ def _first_error_step(compiled, errors) -> int:
     return 0
 
 
-def submit_dossier(*, actor, dossier: Dossier, now=None) -> Dossier:
-    """Submit a draft: validate every answer against its revision, refuse it while an
-    ineligibility rule holds, clear hidden answers, give it its code and expected return date.
-    Idempotent: submitting an already submitted dossier returns it unchanged."""
+def submit_dossier(*, actor, dossier: Dossier | None = None, public_id=None, now=None) -> Dossier:
+    """Submit a draft (given by `dossier`, or by its `public_id`): validate every answer against
+    its revision, refuse it while an ineligibility rule holds, clear hidden answers, give it its
+    code and expected return date, queue its receipt. Idempotent: submitting an already
+    submitted dossier returns it unchanged. NotFound unless `actor` is the applicant.
+
+    The returned dossier holds the columns submission reads; the others load on access."""
     now = now or timezone.now()
     with transaction.atomic():
-        dossier = lock_dossier(dossier)
-        _check_applicant(actor, dossier)
+        dossier = _lock_for_submission(actor=actor, dossier=dossier, public_id=public_id)
         if dossier.state != DossierState.DRAFT:
             if dossier.submitted_at:
                 return dossier  # a double click or a replayed POST: the same dossier
@@ -285,21 +378,31 @@ def submit_dossier(*, actor, dossier: Dossier, now=None) -> Dossier:
                                  step=_first_error_step(compiled, result.errors))
         if dossier.representation == RepresentationKind.PERSON and not dossier.represented.get("mandate"):
             raise DossierInvalid(errors={"__mandate": [str(_("Attach the mandate that allows you to file for this person."))]})
-        if dossier.is_test:
-            code = f"TEST-{today:%y%m%d}-{secrets.token_hex(3).upper()}"
-        else:
-            code = _allocate_code(dossier.agency, today)
-        changes = {"values": result.values, "code": code, "submitted_at": now}
+        changes: dict[str, Any] = {"submitted_at": now}
+        if not _same_json(result.values, dossier.values):
+            changes["values"] = result.values  # only when validation changed them (hidden answers cleared...)
         if procedure.level == ServiceLevel.FULL_ONLINE:
             # Fully online procedures start the legal clock at submission; others at reception.
             changes["due_at"] = deadlines.expected_return(procedure=procedure, start=now)
-        transition_dossier(dossier=dossier, name="submit", actor=actor, role=ActorRole.APPLICANT, changes=changes, at=now,
-                           payload={"code": code, "revision": dossier.revision.number,
-                                    "due_at": changes.get("due_at").isoformat() if changes.get("due_at") else None})
-        if not dossier.is_test:
+        if dossier.is_test:
+            changes["code"] = f"TEST-{today:%y%m%d}-{secrets.token_hex(3).upper()}"
+        else:
+            # The receipt is queued before the code is taken: the agency's counter row stays
+            # locked from then until commit, so as little as possible happens after it (a
+            # rollback removes the queued task with the rest).
             _enqueue_after_submission(dossier.pk)
+            changes["code"] = _allocate_code(dossier.agency, today)
+        changes["search_key"] = dossier_search_key(dossier, code=changes["code"])
+        transition_dossier(dossier=dossier, name="submit", actor=actor, role=ActorRole.APPLICANT, changes=changes, at=now,
+                           payload={"code": changes["code"], "revision": dossier.revision.number,
+                                    "due_at": changes["due_at"].isoformat() if changes.get("due_at") else None})
     return dossier
 
+
+def dossier_search_key(dossier: Dossier, *, code: str) -> str:
+    """What the back office's search matches: the code and the names, without diacritics."""
+    names = [str(dossier.identity.get("full_name") or ""), str(dossier.represented.get("name") or "")]
+    return search_key(" ".join([code, *names]))[:400]
 
 
 def _enqueue_after_submission(dossier_id: int) -> None:

@@ -270,18 +270,16 @@ def dossier_summary(request, public_id, problems=None):
 
 
 def _submit(request, public_id):
-    """Submit from the summary page. The row is loaded narrowly here: the service locks and
-    reads it in full."""
-    try:
-        dossier = selectors.get_dossier_ref_for_applicant(actor=request.user, public_id=public_id)
-    except NotFound:
-        raise Http404 from None
+    """Submit from the summary page. The service finds, locks and reads the applicant's dossier
+    itself (one statement): nothing is loaded here first."""
     problems = []
     try:
-        dossier = services.submit_dossier(actor=request.user, dossier=dossier)
+        services.submit_dossier(actor=request.user, public_id=public_id)
+    except NotFound:
+        raise Http404 from None
     except DossierInvalid as invalid:
         if invalid.errors and not invalid.ineligible:
-            url = reverse("dossiers:dossier-step", args=[dossier.public_id, invalid.step or 0])
+            url = reverse("dossiers:dossier-step", args=[public_id, invalid.step or 0])
             return HttpResponseRedirect(f"{url}?check=1")
         language = (request.LANGUAGE_CODE or "vi")[:2]
         problems = [payload.get(f"message_{language}") or payload.get("message_vi") or str(invalid.message)
@@ -292,7 +290,7 @@ def _submit(request, public_id):
         pass
     if problems:
         return dossier_summary(request, public_id, problems=problems)
-    return HttpResponseRedirect(reverse("dossiers:dossier-track", args=[dossier.public_id]) + "?submitted=1")
+    return HttpResponseRedirect(reverse("dossiers:dossier-track", args=[public_id]) + "?submitted=1")
 
 
 @citizen_required
@@ -361,6 +359,8 @@ def test_dossiers(request, public_id):
 def _track_context(request, dossier, *, message_form=None) -> dict:
     """What the tracking page shows: status, receipt, history, the request to complete the
     dossier, the survey invitation, the messages and their form."""
+    from motcua.instruction import selectors as instruction_selectors
+
     from . import states
     from .constants import ActorRole
     from .forms import MessageForm
@@ -376,6 +376,8 @@ def _track_context(request, dossier, *, message_form=None) -> dict:
         "supplemented": request.GET.get("supplemented") == "1", "withdrawn": request.GET.get("withdrawn") == "1",
         "can_withdraw": states.allowed("withdraw", state=dossier.state, role=ActorRole.APPLICANT),
         "rated": request.GET.get("rated") == "1",
+        "intake_refusal": instruction_selectors.get_intake_refusal(dossier)
+        if dossier.state == DossierState.REJECTED_AT_INTAKE else None,
     }
     if dossier.state == DossierState.DELIVERED:
         answer = selectors.get_survey_answer(dossier=dossier)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.calendar_store import current_calendar
 from motcua.core.errors import NotFound
+from motcua.core.text import search_key
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.constants import CLOCK_PAUSED_STATES, DossierState, ScanStatus
 from motcua.dossiers.models import Attachment, Dossier
@@ -107,17 +108,13 @@ def _scope(actor) -> QuerySet[Dossier]:
 
 
 def _search(dossiers: QuerySet[Dossier], query: str) -> QuerySet[Dossier]:
-    """The dossier with this exact code, or those whose applicant (or the person filed for) has
-    a name containing `query`, ignoring case.
-
-    TODO(#6): diacritic-insensitive name search needs a stored search column on Dossier (filled
-    with core.text.search_key at submission); until then "nguyen" does not find "Nguyễn"."""
-    query = " ".join((query or "").split())
-    if not query:
-        return dossiers
-    return dossiers.filter(
-        Q(code=query.upper()) | Q(identity__full_name__icontains=query) | Q(represented__name__icontains=query)
-    )
+    """Dossiers whose code or applicant's (or represented person's) name contains every word of
+    `query`, without diacritics or case ("nguyen van" finds "Nguyễn Văn An"), through the
+    indexed `Dossier.search_key` filled at submission."""
+    words = search_key(query or "").split()
+    for word in words[:8]:
+        dossiers = dossiers.filter(search_key__contains=word)
+    return dossiers
 
 
 def list_dossiers_for_staff(*, actor, tab: str = DEFAULT_TAB, query: str = "", now: datetime | None = None) -> QuerySet[Dossier]:

@@ -83,6 +83,33 @@ def test_submit_gives_code_due_date_and_event():
     assert verify_chain(dossier)
 
 
+def test_submit_by_public_id_is_for_the_applicant_only():
+    dossier = make_dossier(values=VALID_ANSWERS)
+    with pytest.raises(NotFound):
+        services.submit_dossier(actor=CitizenFactory(), public_id=dossier.public_id)
+    with pytest.raises(NotFound):
+        services.submit_dossier(actor=dossier.applicant, public_id="not-a-uuid")
+    submitted = services.submit_dossier(actor=dossier.applicant, public_id=dossier.public_id)
+    assert submitted.pk == dossier.pk and submitted.state == DossierState.SUBMITTED
+    dossier.refresh_from_db()
+    assert dossier.code == submitted.code and dossier.submitted_at == submitted.submitted_at
+    assert dossier.updated_at == submitted.updated_at and verify_chain(dossier)
+
+
+def test_submission_reads_the_dossier_in_one_statement():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.procedures import runtime
+
+    dossier = make_dossier(values=VALID_ANSWERS)
+    runtime.compile_revision(dossier.revision)  # compiled once per process and revision
+    with CaptureQueriesContext(connection) as queries:
+        services.submit_dossier(actor=dossier.applicant, public_id=dossier.public_id)
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1, reads  # the locked row with its procedure, form version and agency; nothing deferred
+
+
 def test_submit_is_idempotent():
     dossier = make_dossier(values=VALID_ANSWERS)
     first = services.submit_dossier(actor=dossier.applicant, dossier=dossier)

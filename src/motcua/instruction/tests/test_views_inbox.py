@@ -182,6 +182,9 @@ def test_search_finds_a_dossier_by_its_code_or_the_applicants_name(officer_clien
     assert "No dossier in “To receive” matches “Lê Văn Cường”" in nothing
     # The tab links keep the search.
     assert f"?tab=to_instruct&amp;q=th%E1%BB%8B%20b%C3%ACnh" in by_name
+    # Without diacritics or case, words in any order.
+    plain = officer_client.get(INBOX_URL, {"q": "an NGUYEN"}).content.decode()
+    assert an.code in plain and binh.code not in plain
 
 
 def test_inbox_has_an_empty_state_for_each_tab(officer_client):
