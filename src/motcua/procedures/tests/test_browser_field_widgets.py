@@ -146,8 +146,11 @@ def test_map_draws_an_area_and_redraws_typed_coordinates(page_factory, live_serv
     assert page.locator(f"select[name='{fields['map']}__kind']").input_value() == "Polygon"
 
     # Typed coordinates are drawn: a point in Hà Nội.
-    page.select_option(f"select[name='{fields['map']}__kind']", "Point")
-    page.wait_for_load_state("networkidle")  # the kind's change re-renders the test form
+    # The kind's change re-renders the test form (htmx): wait for that response and the swap
+    # before typing, or the swap could replace what was typed.
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.select_option(f"select[name='{fields['map']}__kind']", "Point")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
     page.locator(".leaflet-container").wait_for()
     coordinates.fill("21.0285, 105.8542")
     page.locator(".leaflet-marker-icon").wait_for()
