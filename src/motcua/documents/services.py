@@ -115,3 +115,10 @@ def issue_receipt(*, receipt: ReceiptContext, agency=None, signer_profile: Signe
         signer_profile=signer_profile or default_signer_profile(location=receipt.place_name),
     )
 
+
+
+def preview_document(*, template_name: str, context: Mapping[str, Any]) -> bytes:
+    """The unsigned PDF of `template_name` rendered with `context` and `is_preview` set, for a
+    check before signing: no code, no QR, nothing stored. Same template as `issue_document`."""
+    return render_pdf(template_name, {**context, "is_preview": True, "verification_url": "", "verification_code": "",
+                                      "verification_qr": ""})

@@ -19,6 +19,7 @@ EVENT_TEXT = {
     "dossier.stopped": _("The agency stopped processing the dossier."),
     "dossier.decided": _("The agency decided on your dossier."),
     "result.delivered": _("The result was delivered."),
+    "result.issued": _("The signed result was issued."),
     "message.sent": _("A message was sent."),
     "receipt.issued": _("The receipt was issued."),
     "survey.answered": _("You rated the service."),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:public_id>/delete/", views.dossier_delete, name="dossier-delete"),
     path("<uuid:public_id>/track/", views.dossier_track, name="dossier-track"),
     path("<uuid:public_id>/receipt.pdf", views.dossier_receipt, name="dossier-receipt"),
+    path("<uuid:public_id>/result.pdf", views.dossier_result, name="dossier-result"),
     path("<uuid:public_id>/files/<str:token>/", views.attachment_download, name="attachment-download"),
     path("<uuid:public_id>/messages/", views.dossier_message_send, name="dossier-message-send"),
     path("<uuid:public_id>/supplement/", views.dossier_supplement, name="dossier-supplement"),

@@ -323,6 +323,19 @@ def dossier_receipt(request, public_id):
 
 
 @citizen_required
+def dossier_result(request, public_id):
+    """The signed result document of the applicant's decided dossier (404 until it is issued)."""
+    from motcua.instruction import selectors as instruction_selectors
+
+    dossier = _dossier_or_404(request, public_id)
+    result = instruction_selectors.get_result(dossier)
+    if result is None:
+        raise Http404
+    return FileResponse(result.file.open("rb"), content_type="application/pdf", as_attachment=True,
+                        filename=f"ket-qua-{dossier.code}.pdf")
+
+
+@citizen_required
 def attachment_download(request, public_id, token):
     try:
         attachment = selectors.get_attachment_for_applicant(actor=request.user, public_id=public_id, token=token)
@@ -379,6 +392,10 @@ def _track_context(request, dossier, *, message_form=None) -> dict:
         "intake_refusal": instruction_selectors.get_intake_refusal(dossier)
         if dossier.state == DossierState.REJECTED_AT_INTAKE else None,
     }
+    if dossier.state in (DossierState.DECIDED, DossierState.DELIVERED):
+        decided = next((item for item in reversed(context["timeline"]) if item["type"] == "dossier.decided"), None)
+        context["motivation"] = (decided["payload"] or {}).get("motivation", "") if decided else ""
+        context["result"] = instruction_selectors.get_result(dossier)
     if dossier.state == DossierState.DELIVERED:
         answer = selectors.get_survey_answer(dossier=dossier)
         context["survey_answer"] = answer

@@ -9,6 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.forms import AccessibleFormMixin
+from motcua.dossiers.constants import Decision
+
+from .constants import DeliveryChannel
 
 TEXT_MAX_LENGTH = 5000
 
@@ -107,3 +110,36 @@ class StaffMessageForm(AccessibleFormMixin, forms.Form):
     )
     files = MultipleFileField(label=_("Files"), required=False,
                               help_text=_("PDF, photos or office documents, 10 MB at most each, 5 files at most."))
+
+
+class DecideForm(AccessibleFormMixin, forms.Form):
+    """The decision and its motivation. Posted either to preview the unsigned result or to
+    decide and sign; the service checks the motivation rule (required unless accepted)."""
+
+    prefix = "decide"
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect,
+        help_text=_("The result document is generated from this choice."),
+        error_messages={"required": _("Choose the decision."),
+                        "invalid_choice": _("Choose one of the decisions listed.")},
+    )
+    motivation = forms.CharField(
+        label=_("Motivation"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Required when the request is refused or closed without follow-up: the applicant reads it in the result."),
+        error_messages={"max_length": _("Write at most %(limit_value)s characters (it has %(show_value)s).")},
+    )
+
+    def _describe_fields(self) -> None:
+        super()._describe_fields()
+        # The radio group is described by its fieldset (dossier.html), not by each radio.
+        self.fields["decision"].widget.attrs.pop("aria-describedby", None)
+        self.fields["decision"].widget.attrs.pop("aria-invalid", None)
+
+
+class DeliverForm(AccessibleFormMixin, forms.Form):
+    prefix = "deliver"
+    channel = forms.ChoiceField(
+        label=_("How the applicant receives the result"), choices=DeliveryChannel.choices,
+        error_messages={"required": _("Choose how the result is delivered."),
+                        "invalid_choice": _("Choose one of the ways listed.")},
+    )

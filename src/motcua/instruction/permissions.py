@@ -83,3 +83,11 @@ def instruction_role(user, dossier) -> str:
     if _holds(user, dossier, [Role.INSTRUCTOR]):
         return ActorRole.INSTRUCTOR
     return ActorRole.RECEPTION
+
+
+def check_can_decide(user, dossier) -> None:
+    """Raise NotFound unless `user` is an instructor of the dossier's agency (or of a parent
+    agency), or a superuser: a receiving officer receives and delivers, but does not decide."""
+    _check_visible(dossier)
+    if not _holds(user, dossier, [Role.INSTRUCTOR]):
+        raise NotFound()

@@ -217,3 +217,30 @@ def get_intake_refusal(dossier: Dossier):
     if not dossier.code:
         return None
     return IssuedDocument.objects.filter(kind=DocumentKind.INTAKE_REFUSAL, reference=dossier.code).order_by("-pk").first()
+
+
+# --- Result documents (used by instruction.services, the staff page and the tracking page) -----
+
+
+def get_result(dossier: Dossier):
+    """The signed result document of a decided (or delivered) dossier, once issued (else None)."""
+    from motcua.documents.constants import DocumentKind
+    from motcua.documents.models import IssuedDocument
+
+    if not dossier.code or dossier.state not in (S.DECIDED, S.DELIVERED):
+        return None
+    return IssuedDocument.objects.filter(kind=DocumentKind.RESULT, reference=dossier.code).order_by("-pk").first()
+
+
+def result_signing_failure(dossier: Dossier):
+    """The latest "result.signing_failed" event of the dossier when no result was issued after
+    it (the staff page warns that the signed result is missing), else None."""
+    failure = dossier.events.filter(type="result.signing_failed").order_by("-seq").first()
+    if failure is None or get_result(dossier) is not None:
+        return None
+    return failure
+
+
+def get_decision_event(dossier: Dossier):
+    """The last "dossier.decided" event (its payload holds the motivation), or None."""
+    return dossier.events.filter(type="dossier.decided").order_by("-seq").first()

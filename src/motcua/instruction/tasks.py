@@ -77,3 +77,28 @@ def email_intake_refusal(dossier_id: int) -> None:
             message.attach(f"phieu-tu-choi-tiep-nhan-{dossier.code}.pdf", handle.read(), "application/pdf")
     message.send()
     logger.info("intake_refusal.emailed dossier=%s attached=%s", dossier.pk, document is not None)
+
+
+@task()
+def issue_result(dossier_id: int) -> None:
+    """Render, sign and store the result document of a decided dossier, then tell the applicant
+    ("decided" e-mail). When signing fails (key missing, unreadable or rejected), the failure is
+    recorded on the dossier ("result.signing_failed", shown on the staff page) and the applicant
+    is not told yet: the decision stands, and `services.retry_result_signing` queues this again."""
+    from motcua.documents.errors import SignerNotConfigured
+    from motcua.dossiers import tasks as dossier_tasks
+
+    from . import selectors, services
+
+    dossier = _dossier(dossier_id)
+    if dossier is None or dossier.state not in (DossierState.DECIDED, DossierState.DELIVERED):
+        return
+    if selectors.get_result(dossier) is not None:
+        return  # issued (and notified) by an earlier run
+    try:
+        services.issue_result(dossier=dossier)
+    except SignerNotConfigured as error:  # SigningFailed too
+        logger.error("result.signing_failed dossier=%s error=%s", dossier.pk, error)
+        services.record_result_signing_failure(dossier=dossier, error=error)
+        return
+    dossier_tasks.notify_applicant.enqueue(dossier_id, "decided")

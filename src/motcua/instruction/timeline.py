@@ -22,6 +22,8 @@ EVENT_TEXT = {
     "dossier.stopped": _("Processing was stopped."),
     "dossier.decided": _("A decision was taken."),
     "result.delivered": _("The result was delivered."),
+    "result.issued": _("The signed result document was issued."),
+    "result.signing_failed": _("The result document could not be signed. The decision stands; the applicant gets the result once it is signed."),
     "receipt.issued": _("The receipt was issued."),
     "intake_refusal.issued": _("The refusal notice (form 03) was issued."),
     "survey.answered": _("The applicant rated the service."),
@@ -32,7 +34,7 @@ OTHER_EVENT = _("The dossier was updated.")
 SYSTEM_ACTOR = _("System")
 
 # Payload keys whose text is shown under the event (the words the actor typed).
-_DETAIL_KEYS = ("reasons", "reason", "note")
+_DETAIL_KEYS = ("reasons", "reason", "note", "motivation")
 
 
 def _detail(payload: dict) -> str:

@@ -13,6 +13,9 @@ urlpatterns = [
     path("dossiers/<uuid:public_id>/reject/", views.dossier_reject_intake, name="dossier-reject"),
     path("dossiers/<uuid:public_id>/supplement/", views.dossier_request_supplement, name="dossier-supplement"),
     path("dossiers/<uuid:public_id>/start/", views.dossier_start_instruction, name="dossier-start"),
+    path("dossiers/<uuid:public_id>/result/preview/", views.dossier_result_preview, name="dossier-result-preview"),
+    path("dossiers/<uuid:public_id>/decide/", views.dossier_decide, name="dossier-decide"),
+    path("dossiers/<uuid:public_id>/deliver/", views.dossier_deliver, name="dossier-deliver"),
     path("dossiers/<uuid:public_id>/messages/", views.dossier_message_send, name="dossier-message-send"),
     path("dossiers/<uuid:public_id>/files/<str:token>/", views.dossier_file, name="dossier-file"),
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,8 @@ from motcua.procedures.fields.registry import field_types
 
 from . import permissions, selectors, services
 from .forms import (
-    InboxSearchForm, ReceiveForm, RejectIntakeForm, StaffMessageForm, StartInstructionForm, SupplementRequestForm,
+    DecideForm, DeliverForm, InboxSearchForm, ReceiveForm, RejectIntakeForm, StaffMessageForm, StartInstructionForm,
+    SupplementRequestForm,
 )
 from .timeline import staff_timeline
 
@@ -141,12 +142,16 @@ def _available_actions(user, dossier) -> dict[str, bool]:
     can_receive = _holds(permissions.check_can_receive, user, dossier)
     can_instruct = _holds(permissions.check_can_instruct, user, dossier)
     roles = dossier_services.staff_roles(actor=user, dossier=dossier)
+    can_decide = can_instruct and _holds(permissions.check_can_decide, user, dossier)
     return {
         "receive": can_receive and states.allowed("receive", state=state, role=ActorRole.RECEPTION),
         "reject": can_receive and states.allowed("reject_intake", state=state, role=ActorRole.RECEPTION),
         "start": can_instruct and states.allowed("start_instruction", state=state,
                                                  role=permissions.instruction_role(user, dossier)),
         "supplement": bool(roles) and states.allowed("request_supplement", state=state, role=roles[0]),
+        "decide": can_decide and states.allowed("decide", state=state, role=ActorRole.INSTRUCTOR),
+        # Delivery is the one-stop desk's step (states.py); the agency's dossier staff may record it.
+        "deliver": can_instruct and states.allowed("deliver_result", state=state, role=ActorRole.RECEPTION),
     }
 
 
@@ -176,13 +181,15 @@ def _page_context(request, dossier, *, failed=None) -> dict:
     answerable = _answerable_fields(compiled)
     forms = {
         "receive": ReceiveForm(), "reject": RejectIntakeForm(), "supplement": SupplementRequestForm(fields=answerable),
-        "start": StartInstructionForm(), "message": StaffMessageForm(),
+        "start": StartInstructionForm(), "message": StaffMessageForm(), "decide": DecideForm(), "deliver": DeliverForm(),
     }
     if failed is not None:
         forms[failed.prefix] = failed
     now = timezone.now()
     deadline = selectors.deadline_status(dossier, now=now, soon_until=selectors.due_soon_until(now))
     supplement = dossier_services.open_supplement_request(dossier)
+    result = selectors.get_result(dossier) if dossier.decision else None
+    decision_event = selectors.get_decision_event(dossier) if dossier.decision else None
     attachments = [{"file": a, "label": _file_label(compiled, a.field_key)}
                    for a in selectors.list_attachments_for_staff(dossier=dossier)]
     return {
@@ -199,6 +206,9 @@ def _page_context(request, dossier, *, failed=None) -> dict:
         "supplement": supplement,
         "supplement_fields": [compiled.by_id[sid].label for sid in supplement.field_ids if sid in compiled.by_id] if supplement else [],
         "actions": _available_actions(request.user, dossier),
+        "result": result,
+        "motivation": (decision_event.payload or {}).get("motivation", "") if decision_event is not None else "",
+        "signing_failure": selectors.result_signing_failure(dossier) if dossier.decision and result is None else None,
         "forms": forms, "failed_form": failed,
     }
 
@@ -209,14 +219,18 @@ def dossier_detail(request, public_id):
     return render(request, "instruction/dossier.html", _page_context(request, dossier))
 
 
-def _act(request, dossier, form, call, *, success: str, anchor: str = ""):
-    """Run `call(cleaned_data)` when `form` is valid: on success redirect to the dossier page
-    with `success`; else show the page again with the errors on `form` (400, or 409 when the
-    dossier's state no longer allows the action)."""
+_FAILED = object()
+
+
+def _attempt(request, dossier, form, call):
+    """Run `call(cleaned_data)` when `form` is valid. Returns (result, status, dossier): result
+    is _FAILED when the form or the service refused, with the errors put on `form` and the
+    status to show them with (400, or 409 when the dossier's state no longer allows the action,
+    with the dossier reloaded)."""
     status = 400
     if form.is_valid():
         try:
-            call(form.cleaned_data)
+            return call(form.cleaned_data), 200, dossier
         except InputInvalid as invalid:
             for name, problems in invalid.fields.items():
                 for problem in problems:
@@ -235,9 +249,17 @@ def _act(request, dossier, form, call, *, success: str, anchor: str = ""):
             raise DjangoPermissionDenied from None
         except MotcuaError as refused:
             form.add_error(None, str(refused.message))
-        else:
-            messages.success(request, success)
-            return HttpResponseRedirect(_dossier_url(dossier, anchor))
+    return _FAILED, status, dossier
+
+
+def _act(request, dossier, form, call, *, success: str, anchor: str = ""):
+    """Run `call(cleaned_data)` when `form` is valid: on success redirect to the dossier page
+    with `success`; else show the page again with the errors on `form` (400, or 409 when the
+    dossier's state no longer allows the action)."""
+    result, status, dossier = _attempt(request, dossier, form, call)
+    if result is not _FAILED:
+        messages.success(request, success)
+        return HttpResponseRedirect(_dossier_url(dossier, anchor))
     if request.FILES and "files" in form.fields:
         form.add_error("files", _("Your message was not sent: choose the files again."))
     return render(request, "instruction/dossier.html", _page_context(request, dossier, failed=form), status=status)
@@ -294,6 +316,46 @@ def dossier_message_send(request, public_id):
                 lambda data: dossier_services.send_message(actor=request.user, dossier=dossier, body=data["body"],
                                                            files=data["files"]),
                 success=_("Your message was sent to the applicant."), anchor="messages")
+
+
+@staff_required
+@require_POST
+def dossier_result_preview(request, public_id):
+    """The unsigned result PDF for the decision and motivation typed in the decide form, shown
+    inline (the form's "Preview the result" button posts here, in a new tab). Errors: the
+    dossier page again, with the errors next to the fields and what was typed."""
+    dossier = _dossier_or_404(request, public_id)
+    form = DecideForm(request.POST)
+    pdf, status, dossier = _attempt(request, dossier, form, lambda data: services.preview_result_pdf(
+        actor=request.user, dossier=dossier, decision=data["decision"], motivation=data["motivation"]))
+    if pdf is _FAILED:
+        return render(request, "instruction/dossier.html", _page_context(request, dossier, failed=form), status=status)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-preview.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required
+@require_POST
+def dossier_decide(request, public_id):
+    dossier = _dossier_or_404(request, public_id)
+    form = DecideForm(request.POST)
+    return _act(request, dossier, form,
+                lambda data: services.decide_dossier(actor=request.user, dossier=dossier, decision=data["decision"],
+                                                     motivation=data["motivation"]),
+                success=_("The decision is recorded. The signed result is being prepared: it appears on this page "
+                          "when it is ready."), anchor="result")
+
+
+@staff_required
+@require_POST
+def dossier_deliver(request, public_id):
+    dossier = _dossier_or_404(request, public_id)
+    form = DeliverForm(request.POST)
+    return _act(request, dossier, form,
+                lambda data: services.deliver_result(actor=request.user, dossier=dossier, channel=data["channel"]),
+                success=_("The delivery of the result is recorded."), anchor="result")
 
 
 @staff_required
