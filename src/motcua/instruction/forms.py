@@ -143,3 +143,43 @@ class DeliverForm(AccessibleFormMixin, forms.Form):
         error_messages={"required": _("Choose how the result is delivered."),
                         "invalid_choice": _("Choose one of the ways listed.")},
     )
+
+
+class OpinionRequestForm(AccessibleFormMixin, forms.Form):
+    """An expert's opinion: who, the question, and an optional date (instruction/opinions.py)."""
+
+    prefix = "opinion"
+    expert_email = forms.EmailField(
+        label=_("Expert's e-mail address"), max_length=254,
+        help_text=_("The expert receives the question and a private link to answer; no account is needed."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Enter the expert's e-mail address."),
+                        "invalid": _("Enter an e-mail address like name@example.com.")},
+    )
+    expert_name = forms.CharField(
+        label=_("Expert's name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Enter the expert's name."),
+                        "max_length": _("Write at most %(limit_value)s characters (it has %(show_value)s).")},
+    )
+    question = forms.CharField(
+        label=_("Question for the expert"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The expert sees only this question, the procedure and the dossier code: include what they need."),
+        error_messages={"required": _("Write the question for the expert."),
+                        "max_length": _("Write at most %(limit_value)s characters (it has %(show_value)s).")},
+    )
+    due_on = forms.DateField(
+        label=_("Answer before"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Optional. The expert sees this date."),
+        error_messages={"invalid": _("Enter a real date, for example 31/12/2026.")},
+    )
+
+
+class OpinionAnswerForm(AccessibleFormMixin, forms.Form):
+    """The expert's answer, on the limited page reached by the e-mailed link."""
+
+    answer = forms.CharField(
+        label=_("Your opinion"), max_length=10000, widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("You can answer only once: the agency's staff read your opinion with the dossier."),
+        error_messages={"required": _("Write your opinion."),
+                        "max_length": _("Write at most %(limit_value)s characters (it has %(show_value)s).")},
+    )

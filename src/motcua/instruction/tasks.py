@@ -102,3 +102,25 @@ def issue_result(dossier_id: int) -> None:
         services.record_result_signing_failure(dossier=dossier, error=error)
         return
     dossier_tasks.notify_applicant.enqueue(dossier_id, "decided")
+
+
+@task()
+def email_opinion_request(opinion_id: int) -> None:
+    """E-mail the expert the question and the link to answer (in the site's default language:
+    the expert has no account, hence no preferred language)."""
+    from django.urls import reverse
+
+    from .models import Opinion
+
+    opinion = Opinion.objects.select_related("dossier__procedure", "dossier__agency", "requested_by").filter(
+        pk=opinion_id).first()
+    if opinion is None or opinion.is_answered:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"opinion": opinion, "dossier": opinion.dossier, "procedure": opinion.dossier.procedure,
+                   "link": f"{settings.SITE_URL}{reverse('backoffice:opinion-answer', args=[opinion.token])}",
+                   "administration": settings.ADMINISTRATION_NAME}
+        subject = " ".join(render_to_string("instruction/email/opinion_request_subject.txt", context).split())
+        body = render_to_string("instruction/email/opinion_request.txt", context)
+    EmailMultiAlternatives(subject=subject, body=body, to=[opinion.expert_email]).send()
+    logger.info("opinion.emailed opinion=%s dossier=%s", opinion.pk, opinion.dossier_id)

@@ -27,11 +27,14 @@ EVENT_TEXT = {
     "receipt.issued": _("The receipt was issued."),
     "intake_refusal.issued": _("The refusal notice (form 03) was issued."),
     "survey.answered": _("The applicant rated the service."),
+    "opinion.requested": _("An expert's opinion was requested."),
+    "opinion.answered": _("The expert gave their opinion."),
 }
 MESSAGE_FROM_AGENCY = _("The agency wrote to the applicant.")
 MESSAGE_FROM_APPLICANT = _("The applicant wrote to the agency.")
 OTHER_EVENT = _("The dossier was updated.")
 SYSTEM_ACTOR = _("System")
+EXPERT_ROLE = _("Expert")
 
 # Payload keys whose text is shown under the event (the words the actor typed).
 _DETAIL_KEYS = ("reasons", "reason", "note", "motivation")
@@ -59,10 +62,13 @@ def staff_timeline(events) -> list[dict]:
     items = []
     for event in events:
         actor = event.actor.get_full_name() if event.actor_id and event.actor else ""
+        role = str(roles.get(event.actor_role, event.actor_role or ""))
+        if event.type == "opinion.answered":  # the expert has no account (instruction/opinions.py)
+            actor, role = str((event.payload or {}).get("expert_name") or ""), str(EXPERT_ROLE)
         items.append({
             "at": event.created_at, "type": event.type, "text": describe(event),
             "actor": actor or (str(SYSTEM_ACTOR) if event.actor_role == ActorRole.SYSTEM else ""),
-            "role": str(roles.get(event.actor_role, event.actor_role or "")),
+            "role": role,
             "detail": _detail(event.payload or {}),
         })
     return items

@@ -1,4 +1,5 @@
-"""Back office (staff) pages. Every view here is wrapped in `accounts.decorators.staff_required`."""
+"""Back office (staff) pages. Every view here is wrapped in `accounts.decorators.staff_required`,
+except the expert's opinion page (`opinion-answer`), reached by the token of an e-mailed link."""
 
 from django.urls import path
 
@@ -18,4 +19,7 @@ urlpatterns = [
     path("dossiers/<uuid:public_id>/deliver/", views.dossier_deliver, name="dossier-deliver"),
     path("dossiers/<uuid:public_id>/messages/", views.dossier_message_send, name="dossier-message-send"),
     path("dossiers/<uuid:public_id>/files/<str:token>/", views.dossier_file, name="dossier-file"),
+    path("dossiers/<uuid:public_id>/opinions/", views.dossier_request_opinion, name="dossier-opinion-request"),
+    # The expert's page: no sign-in, the token is the credential (instruction/opinions.py).
+    path("opinions/<str:token>/", views.opinion_answer, name="opinion-answer"),
 ]

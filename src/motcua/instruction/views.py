@@ -32,10 +32,10 @@ from motcua.dossiers.errors import AttachmentRejected, InputInvalid, InvalidTran
 from motcua.procedures import rendering, runtime
 from motcua.procedures.fields.registry import field_types
 
-from . import permissions, selectors, services
+from . import opinions, permissions, selectors, services
 from .forms import (
-    DecideForm, DeliverForm, InboxSearchForm, ReceiveForm, RejectIntakeForm, StaffMessageForm, StartInstructionForm,
-    SupplementRequestForm,
+    DecideForm, DeliverForm, InboxSearchForm, OpinionAnswerForm, OpinionRequestForm, ReceiveForm, RejectIntakeForm,
+    StaffMessageForm, StartInstructionForm, SupplementRequestForm,
 )
 from .timeline import staff_timeline
 
@@ -152,6 +152,7 @@ def _available_actions(user, dossier) -> dict[str, bool]:
         "decide": can_decide and states.allowed("decide", state=state, role=ActorRole.INSTRUCTOR),
         # Delivery is the one-stop desk's step (states.py); the agency's dossier staff may record it.
         "deliver": can_instruct and states.allowed("deliver_result", state=state, role=ActorRole.RECEPTION),
+        "opinion": can_instruct and state == DossierState.IN_INSTRUCTION,
     }
 
 
@@ -182,6 +183,7 @@ def _page_context(request, dossier, *, failed=None) -> dict:
     forms = {
         "receive": ReceiveForm(), "reject": RejectIntakeForm(), "supplement": SupplementRequestForm(fields=answerable),
         "start": StartInstructionForm(), "message": StaffMessageForm(), "decide": DecideForm(), "deliver": DeliverForm(),
+        "opinion": OpinionRequestForm(),
     }
     if failed is not None:
         forms[failed.prefix] = failed
@@ -209,6 +211,7 @@ def _page_context(request, dossier, *, failed=None) -> dict:
         "result": result,
         "motivation": (decision_event.payload or {}).get("motivation", "") if decision_event is not None else "",
         "signing_failure": selectors.result_signing_failure(dossier) if dossier.decision and result is None else None,
+        "opinions": opinions.list_opinions(dossier=dossier),
         "forms": forms, "failed_form": failed,
     }
 
@@ -356,6 +359,60 @@ def dossier_deliver(request, public_id):
     return _act(request, dossier, form,
                 lambda data: services.deliver_result(actor=request.user, dossier=dossier, channel=data["channel"]),
                 success=_("The delivery of the result is recorded."), anchor="result")
+
+
+@staff_required
+@require_POST
+def dossier_request_opinion(request, public_id):
+    dossier = _dossier_or_404(request, public_id)
+    form = OpinionRequestForm(request.POST)
+    return _act(request, dossier, form,
+                lambda data: opinions.request_opinion(actor=request.user, dossier=dossier, expert_email=data["expert_email"],
+                                                      expert_name=data["expert_name"], question=data["question"],
+                                                      due_on=data["due_on"]),
+                success=_("The expert was sent the question by e-mail. Their answer will appear on this page."),
+                anchor="opinions")
+
+
+def opinion_answer(request, token):
+    """The expert's limited page (no sign-in: the link's token is the credential): the procedure,
+    the dossier code and the question, and the form to answer once; afterwards, a read-only
+    thank-you page. Nothing else of the dossier is shown. Unknown token: 404."""
+    try:
+        opinion = opinions.get_opinion_by_token(token=token)
+    except NotFound:
+        raise Http404 from None
+    form = None
+    status = 200
+    if not opinion.is_answered:
+        form = OpinionAnswerForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                opinions.answer_opinion(token=token, answer=form.cleaned_data["answer"])
+            except InputInvalid as invalid:
+                for problems in invalid.fields.values():
+                    for problem in problems:
+                        form.add_error("answer", problem)
+            except InvalidTransition:
+                pass  # answered meanwhile: the thank-you page below
+            except NotFound:
+                raise Http404 from None
+            return_to = reverse("backoffice:opinion-answer", args=[token])
+            if not form.errors:
+                return HttpResponseRedirect(return_to)
+        if request.method == "POST" and form.errors:
+            status = 400
+    elif request.method == "POST":
+        status = 409  # a second answer is refused; the page shows the one given
+    context = {"opinion": opinion, "dossier_code": opinion.dossier.code, "procedure_name": opinion.dossier.procedure.name,
+               "agency_name": opinion.dossier.agency.name, "form": form}
+    response = render(request, "instruction/opinion.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    # The token is in the URL: never sent to other sites ("no-referrer" would make Chromium send
+    # "Origin: null" with the answer form, which the CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @staff_required
