@@ -3,6 +3,8 @@ answer, thank-you page) and the staff dossier page with the request form and an 
 opinion; axe-core finds nothing, and no page scrolls sideways."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from django.conf import settings
 from django.test import Client
 
@@ -26,6 +28,8 @@ def test_expert_answers_without_javascript_at_320px(page_factory, live_server, d
     opinion = opinions.request_opinion(actor=staff_of(dossier.agency), dossier=dossier, expert_email="cg@example.vn",
                                        expert_name="TS. Trần Bình", question="Ý kiến của ông về hồ sơ này?")
     url = f"{live_server.url}/backoffice/opinions/{opinion.token}/"
+    with translation.override("vi"):  # the expert's page is in the default language
+        send = gettext("Send my opinion")
     page = page_factory(width=320, javascript_enabled=False)
     checker = page_factory(width=320)  # axe-core needs JavaScript: it checks the same pages
 
@@ -36,15 +40,15 @@ def test_expert_answers_without_javascript_at_320px(page_factory, live_server, d
     assert_no_axe_violations(checker)
 
     with page.expect_navigation():
-        page.get_by_role("button", name="Send my opinion").click()
+        page.get_by_role("button", name=send).click()
     assert page.locator(".error-summary").is_visible()
     with checker.expect_navigation():
-        checker.get_by_role("button", name="Send my opinion").click()
+        checker.get_by_role("button", name=send).click()
     assert_no_axe_violations(checker)
 
     page.fill("#id_answer", "Đề nghị chấp thuận.")
     with page.expect_navigation():
-        page.get_by_role("button", name="Send my opinion").click()
+        page.get_by_role("button", name=send).click()
     assert page.locator(".notice--success").is_visible() and page.locator("#id_answer").count() == 0
     assert Opinion.objects.get().answer == "Đề nghị chấp thuận."
     _no_sideways_scroll(page)

@@ -5,6 +5,7 @@ procedure, the dossier code and the question, never the dossier's answers or ann
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -98,6 +99,7 @@ def test_expert_page_shows_the_question_but_nothing_else_of_the_dossier(dossier)
 def test_expert_answers_once_then_sees_a_read_only_thank_you_page(dossier):
     opinion = _request(dossier)
     expert = Client()
+    expert.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read the English msgids
     url = _expert_url(opinion)
 
     empty = expert.post(url, {"answer": "  "})
