@@ -25,3 +25,14 @@ class AccessibleFormMixin:
     def add_error(self, field, error):
         super().add_error(field, error)
         self._describe_fields()
+
+
+def add_domain_errors(form, error) -> None:
+    """Put a domain error (core.errors.MotcuaError) on `form`: each of its field messages next to
+    that field (or above the form when the form has no such field), else its message above the form."""
+    fields = getattr(error, "fields", None) or {}
+    for name, problems in fields.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+    if not fields:
+        form.add_error(None, str(getattr(error, "message", error)))
