@@ -7,13 +7,21 @@ an unconfirmed device (enrolment in progress) never verifies a sign-in.
 """
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.template import loader
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.core.errors import PermissionDenied
 
+from . import tasks
 from .constants import UserKind
-from .errors import InvalidOtpToken, OtpThrottled, TotpAlreadyEnrolled
+from .errors import IdentityMismatch, InvalidOtpToken, OtpThrottled, TotpAlreadyEnrolled
 from .models import User
 
 
@@ -148,3 +156,99 @@ def verify_staff_totp(*, user: User, token: str) -> TOTPDevice:
     if throttled:
         raise OtpThrottled()
     raise InvalidOtpToken()
+
+
+# --- Staff invitations ------------------------------------------------------------------------
+
+
+def send_password_setup(*, email: str) -> bool:
+    """E-mail a new staff account (created by an import, without a password) the link to choose
+    its password. The link is the password-reset one (same token, same lifetime). "Forgot your
+    password?" never writes to accounts without a usable password (they may be closed to
+    passwords on purpose), so an expired invitation is sent again by a procedure administrator
+    (instruction/views/groups.py). Returns False when no such staff account, or it has a password."""
+    user = User.objects.filter(email__iexact=email, kind=UserKind.STAFF, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return False
+    link = settings.SITE_URL + reverse(
+        "accounts:password-reset-confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    context = {"user": user, "link": link, "administration_name": settings.ADMINISTRATION_NAME}
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        subject = "".join(loader.render_to_string("accounts/email/staff_invitation_subject.txt", context).splitlines())
+        body = loader.render_to_string("accounts/email/staff_invitation.txt", context)
+    transaction.on_commit(lambda: tasks.send_account_email.enqueue(subject=subject, body=body, to=user.email))
+    return True
+
+
+# --- Citizens filed for at a one-stop desk ----------------------------------------------------
+
+COUNTER_USERNAME_PREFIX = "counter:"
+_CITIZEN_SIDE_KINDS = (UserKind.CITIZEN, UserKind.BUSINESS_REPRESENTATIVE)
+
+
+def counter_username(personal_id: str) -> str:
+    """The username of the account made at a one-stop desk for this personal ID number."""
+    return f"{COUNTER_USERNAME_PREFIX}{personal_id}"
+
+
+def find_or_create_counter_citizen(
+    *, personal_id: str, full_name: str, birth_date=None, phone: str = "", email: str = "", address: dict | None = None,
+) -> User:
+    """The account that owns a dossier filed at a one-stop desk for the person with this
+    personal identification number (the officer reads it on the identity card):
+
+    - the citizen-side account that signed in with this number through the identity provider
+      (the most recently verified), unchanged: its identity is the provider's;
+    - else the account made at a desk for this number (username `counter_username`), its
+      contact details updated with those typed now;
+    - else a new one of kind citizen, with no usable password and no OIDC subject: nobody can
+      sign in to it, until the person signs in with the identity provider, which then takes it
+      over with its dossiers (`claim_counter_account`, called by oidc.CitizenOIDCBackend).
+
+    Raises IdentityMismatch when the account found has another date of birth: a mistyped
+    number would give the dossier to someone else. No permission check: the caller (the
+    counter filing service) checks its own. Call inside the caller's transaction."""
+    verified = (
+        User.objects.filter(personal_id=personal_id, kind__in=_CITIZEN_SIDE_KINDS, is_active=True)
+        .exclude(oidc_subject="").order_by("-identity_verified_at", "-pk").first()
+    )
+    account = verified or User.objects.filter(username=counter_username(personal_id)).first()
+    if account is not None and birth_date and account.birth_date and account.birth_date != birth_date:
+        raise IdentityMismatch()
+    if verified is not None:
+        return verified
+    details = {"full_name": full_name[:200], "birth_date": birth_date, "phone": phone[:20], "email": email,
+               "address": address or {}}
+    if account is None:
+        # get_or_create: another desk may create the same account at the same moment.
+        account, created = User.objects.get_or_create(
+            username=counter_username(personal_id),
+            defaults={"kind": UserKind.CITIZEN, "personal_id": personal_id, "password": make_password(None), **details},
+        )
+        if created:
+            return account
+    if account.kind != UserKind.CITIZEN or account.oidc_subject or not account.is_active:
+        raise IdentityMismatch()  # taken over or closed meanwhile: not an account to file for
+    typed = {name: value for name, value in details.items() if value}  # what was left out stays
+    for name, value in typed.items():
+        setattr(account, name, value)
+    account.full_clean(exclude=["password"])
+    account.save(update_fields=list(typed))
+    return account
+
+
+def claim_counter_account(*, personal_id: str, birth_date=None) -> User | None:
+    """The account made at a one-stop desk for this personal ID number, locked, for the person
+    who just proved that number with the identity provider (None when there is none, or when
+    its date of birth differs from the provider's). The caller links it to the provider's
+    subject in the same transaction."""
+    account = (
+        User.objects.select_for_update()
+        .filter(username=counter_username(personal_id), personal_id=personal_id, kind=UserKind.CITIZEN, oidc_subject="")
+        .first()
+    )
+    if account is None or (birth_date and account.birth_date and account.birth_date != birth_date):
+        return None
+    return account

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from motcua.instruction import groups as group_services
 from motcua.procedures import selectors as procedure_selectors
 from motcua.procedures import services as procedure_services
 from motcua.procedures.models import LifeEvent, Procedure, Sector
@@ -96,6 +97,9 @@ class P:
     documents: list[dict]
     fields: list[F]
     ineligibility: list[dict] = field(default_factory=list)
+    # Routing rules ({"group": key}) and the instructor groups: (key, name), the first is the default.
+    routing: list[dict] = field(default_factory=list)
+    groups: list[tuple[str, str]] = field(default_factory=list)
     channels: list[str] = field(default_factory=lambda: ["online", "counter", "post"])
     applicant_kinds: list[str] = field(default_factory=lambda: ["citizen"])
 
@@ -189,6 +193,8 @@ def procedures(province: str) -> list[P]:
                 F("post_address", "address", "Địa chỉ nhận qua bưu chính", {"required": True, "condition": op("eq", var("delivery"), const("post"))}),
                 DECLARATION,
             ],
+            routing=[{"id": "r_form_2", "condition": op("eq", var("form_number"), const("2")), "group": "phieu-so-2"}],
+            groups=[("phieu-so-1", "Tổ cấp Phiếu lý lịch tư pháp số 1"), ("phieu-so-2", "Tổ cấp Phiếu lý lịch tư pháp số 2")],
         ),
         P(
             agency_code=commune, national_code="", sector="DKKD", life_events=["business"],
@@ -344,7 +350,10 @@ def load_demo_procedures(*, actor, province_code: str) -> int:
         procedure_services.set_required_documents(actor=actor, procedure=procedure, documents=spec.documents)
         draft = procedure_selectors.get_draft(procedure=procedure)
         _add_fields(actor, draft, spec.fields)
-        procedure_services.set_rules(actor=actor, revision=draft, ineligibility_rules=spec.ineligibility)
+        procedure_services.set_rules(actor=actor, revision=draft, ineligibility_rules=spec.ineligibility,
+                                     routing_rules=spec.routing)
         procedure_services.publish_revision(actor=actor, procedure=procedure)
+        for key, name in spec.groups:
+            group_services.create_group(actor=actor, procedure=procedure, name=name, key=key)
         created += 1
     return created

@@ -29,6 +29,8 @@ from motcua.accounts.constants import Gender, Role
 from motcua.agencies import services as agency_services
 from motcua.agencies.constants import AdminUnitLevel, AgencyLevel
 from motcua.agencies.models import AdminUnit, Agency
+from motcua.instruction import groups as group_services
+from motcua.instruction.models import InstructorGroup
 
 from . import procedures as demo_procedures
 
@@ -271,7 +273,19 @@ def load_demo() -> DemoResult:
     _load_citizens(province, result)
     procedure_admin = User.objects.get(username="thutuc@dienbien.motcua.local")
     result.procedures = demo_procedures.load_demo_procedures(actor=procedure_admin, province_code=PROVINCE_EID)
+    _load_group_members(procedure_admin)
     return result
+
+
+def _load_group_members(procedure_admin) -> None:
+    """Every demo instructor joins the instructor groups of their agency's procedures (the demo has
+    one instructor per agency, so that routing is visible without hiding dossiers from them)."""
+    for staff in STAFF:
+        if staff.role != Role.INSTRUCTOR:
+            continue
+        for group in InstructorGroup.objects.filter(procedure__agency__eid_code=staff.agency_eid):
+            if not group.memberships.filter(user__username=staff.email).exists():
+                group_services.add_member(actor=procedure_admin, group=group, email=staff.email)
 
 
 def login_text() -> str:

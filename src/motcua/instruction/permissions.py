@@ -10,6 +10,11 @@ Invariants:
   receives for its departments, and `dossiers.services.request_supplement` already decides so.
 - Out of scope is NotFound, never PermissionDenied: a dossier that is not yours to handle does
   not exist for you (no existence leak). Drafts and test dossiers are not visible to staff.
+- Instructor groups (instruction/groups.py): a dossier routed to a group is instructed by that
+  group's members only; an instructor of the agency outside the group neither sees it nor acts on
+  it. A dossier with no group (not yet received, or a procedure without groups) is instructed by
+  the agency's instructors. Receiving officers keep every dossier of their agencies (they receive,
+  ask for supplements and deliver, whatever the group).
 - Superusers may act on every agency's dossiers.
 """
 
@@ -67,27 +72,41 @@ def check_can_receive(user, dossier) -> None:
         raise NotFound()
 
 
+def instructs(user, dossier) -> bool:
+    """Whether `user` is one of the dossier's instructors: a member of the group it is routed
+    to or, for a dossier without a group, an instructor of its agency (or of a parent agency).
+    Superusers instruct every dossier."""
+    if not _is_active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if not getattr(user, "is_staff_member", False):
+        return False
+    if dossier.group_id is not None:
+        from .groups import group_ids_of
+
+        return dossier.group_id in group_ids_of(user)
+    return _holds(user, dossier, [Role.INSTRUCTOR])
+
+
 def check_can_instruct(user, dossier) -> None:
-    """Raise NotFound unless `user` is an instructor or a receiving officer of the dossier's
-    agency (or of a parent agency), or a superuser."""
-    # TODO(issue 6, item 2): restrict instructors to the instructor groups the dossier is routed to.
+    """Raise NotFound unless `user` instructs the dossier (`instructs`), or is a receiving
+    officer of its agency (or of a parent agency)."""
     _check_visible(dossier)
-    if not _holds(user, dossier, DOSSIER_ROLES):
+    if not (instructs(user, dossier) or _holds(user, dossier, [Role.RECEIVING_OFFICER])):
         raise NotFound()
 
 
 def instruction_role(user, dossier) -> str:
     """The state-machine role (states.py) `user` takes to move the dossier on in instruction:
-    instructor when they are one for the dossier's agency (superusers too), else reception.
+    instructor when they instruct it (superusers too), else reception.
     Call after `check_can_instruct`."""
-    if _holds(user, dossier, [Role.INSTRUCTOR]):
-        return ActorRole.INSTRUCTOR
-    return ActorRole.RECEPTION
+    return ActorRole.INSTRUCTOR if instructs(user, dossier) else ActorRole.RECEPTION
 
 
 def check_can_decide(user, dossier) -> None:
-    """Raise NotFound unless `user` is an instructor of the dossier's agency (or of a parent
-    agency), or a superuser: a receiving officer receives and delivers, but does not decide."""
+    """Raise NotFound unless `user` instructs the dossier (`instructs`): a receiving officer
+    receives and delivers, but does not decide."""
     _check_visible(dossier)
-    if not _holds(user, dossier, [Role.INSTRUCTOR]):
+    if not instructs(user, dossier):
         raise NotFound()

@@ -143,3 +143,17 @@ def test_load_demo_publishes_five_procedures_built_with_the_builder():
         types_used |= {f.type for f in fields}
     assert {"map", "repetition", "calculated", "address", "personal_id", "file"} <= types_used
     assert any(f.condition for p in procedures for f in procedure_selectors.get_published(procedure=p).fields.all())
+
+
+def test_load_demo_routes_the_criminal_record_procedure_to_two_instructor_groups():
+    from motcua.instruction.models import GroupMembership, InstructorGroup
+
+    services.load_demo()
+    services.load_demo()  # idempotent
+    groups = list(InstructorGroup.objects.filter(procedure__national_code="", procedure__sector__code="LLTP")
+                  .order_by("position"))
+    assert [(g.key, g.is_default) for g in groups] == [("phieu-so-1", True), ("phieu-so-2", False)]
+    assert groups[0].procedure.revisions.get(published_at__isnull=False).routing_rules[0]["group"] == "phieu-so-2"
+    assert set(GroupMembership.objects.filter(group__in=groups).values_list("user__username", flat=True)) == {
+        "xuly@dienbien.motcua.local"}
+    assert GroupMembership.objects.filter(group__in=groups).count() == 2
