@@ -20,3 +20,12 @@ class TotpAlreadyEnrolled(MotcuaError):
     code = "totp_already_enrolled"
     default_message = _("This account already has an authenticator app.")
     status = 409
+
+
+class IdentityMismatch(MotcuaError):
+    """The personal identification number typed at a one-stop desk belongs to an account with
+    another date of birth (services.find_or_create_counter_citizen)."""
+
+    code = "identity_mismatch"
+    default_message = _("This personal identification number is registered with another date of birth. "
+                        "Check the number and the date of birth on the identity card.")

@@ -30,7 +30,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # Identity as asserted by the identity provider (VNeID-like claims).
     personal_id = models.CharField(
-        _("personal identification number"), max_length=PERSONAL_ID_LENGTH, blank=True, validators=[personal_id_validator]
+        _("personal identification number"), max_length=PERSONAL_ID_LENGTH, blank=True, validators=[personal_id_validator],
+        db_index=True,  # counter filing finds the citizen's account by it (accounts.services)
     )
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)

@@ -8,7 +8,9 @@ their issuer and audience are checked here too (mozilla-django-oidc does not).
 
 - `CitizenOIDCBackend` turns the verified claims into a motcua account of kind CITIZEN,
   found by (issuer, subject) and never by e-mail address; it refuses claims without a
-  subject or with a malformed personal ID, and any account that is not citizen-side.
+  subject or with a malformed personal ID, and any account that is not citizen-side. A person
+  met for the first time takes over the account a one-stop desk made for their personal ID
+  number, if any (services.claim_counter_account), with the dossiers filed there.
 - `CitizenOIDCCallbackView` turns every failure (wrong state, provider error, refused token,
   unreachable provider) into the sign-in failure page, with the reason in the session.
 - `provider_logout_url` builds the RP-initiated logout URL that ends the provider session.
@@ -32,6 +34,7 @@ from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
+from . import services
 from .constants import PERSONAL_ID_LENGTH, Gender, UserKind
 
 logger = logging.getLogger(__name__)
@@ -179,6 +182,16 @@ class CitizenOIDCBackend(OIDCAuthenticationBackend):
     @transaction.atomic
     def create_user(self, claims):
         username = self.get_username(claims)
+        # A person for whom a one-stop desk filed a dossier has an account without a subject,
+        # keyed by the personal ID number the provider now vouches for: take it over, so that
+        # the dossiers filed at the desk are theirs online too.
+        account = services.claim_counter_account(personal_id=claims["personal_id"], birth_date=_parse_birthdate(claims.get("birthdate")))
+        if account is not None:
+            account.oidc_issuer, account.oidc_subject = settings.OIDC_OP_ISSUER, str(claims["sub"])
+            if not self.UserModel.objects.filter(username=username).exists():
+                account.username = username
+            logger.info("oidc.counter_account_claimed user=%s", account.pk)
+            return self._save_identity(account, claims)
         if self.UserModel.objects.filter(username=username).exists():
             self._refuse(FailureReason.WRONG_ACCOUNT, "username taken by an account with another identity")
         user = self.UserModel(

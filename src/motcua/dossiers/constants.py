@@ -61,6 +61,16 @@ class RepresentationKind(models.TextChoices):
     PERSON = "person", _("On behalf of another person (with a mandate)")
 
 
+class DossierChannel(models.TextChoices):
+    """How a dossier reached the agency (set when it is created, never changed). Counted apart
+    by the monitoring indicators (share of dossiers filed online) and shown in exports."""
+
+    ONLINE = "online", _("Online")
+    COUNTER = "counter", _("At the one-stop desk")
+    POST = "post", _("By post")
+    API = "api", _("From an agency system (API)")
+
+
 class ScanStatus(models.TextChoices):
     CLEAN = "clean", _("No virus found")
     NOT_SCANNED = "not_scanned", _("Not scanned (no antivirus configured)")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from motcua.documents import services as document_services
 from motcua.documents.receipts import ReceiptContext, ReceivedDocument
 
+from .constants import DossierChannel
 from .events import append_event
 from .models import Dossier
 
@@ -60,7 +61,8 @@ def receipt_context(dossier: Dossier) -> ReceiptContext:
         processing_time=f"{procedure.deadline_amount} {_UNIT_VI.get(procedure.deadline_unit, '')}".strip(),
         return_place="Trực tuyến (tải về trên Cổng dịch vụ công)" if procedure.level == "full_online" else (agency.address or agency.name_vi),
         tracking_url=f"{settings.SITE_URL}{reverse('portal:home')}",
-        submitted_online=True,
+        # Filed at the desk: the applicant signs the paper receipt (form 01 has the block for it).
+        submitted_online=dossier.channel != DossierChannel.COUNTER,
     )
 
 

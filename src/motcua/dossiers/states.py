@@ -28,7 +28,8 @@ def _t(name: str, sources, target, roles, event: str) -> Transition:
 _OPEN = {S.SUBMITTED, S.RECEIVED, S.IN_INSTRUCTION, S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT}
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _t("submit", {S.DRAFT}, S.SUBMITTED, {R.APPLICANT}, "dossier.submitted"),
+    # The one-stop desk submits the dossiers it files for an applicant at the counter (counter.py).
+    _t("submit", {S.DRAFT}, S.SUBMITTED, {R.APPLICANT, R.RECEPTION}, "dossier.submitted"),
     _t("receive", {S.SUBMITTED}, S.RECEIVED, {R.RECEPTION, R.SYSTEM}, "dossier.received"),
     _t("reject_intake", {S.SUBMITTED}, S.REJECTED_AT_INTAKE, {R.RECEPTION}, "dossier.rejected_at_intake"),
     _t("request_supplement", {S.SUBMITTED, S.RECEIVED, S.IN_INSTRUCTION}, S.AWAITING_SUPPLEMENT,
