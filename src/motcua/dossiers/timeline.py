@@ -17,6 +17,7 @@ EVENT_TEXT = {
     "payment.succeeded": _("Your payment was received."),
     "dossier.withdrawn": _("You withdrew the dossier."),
     "dossier.stopped": _("The agency stopped processing the dossier."),
+    "dossier.apologised": _("The agency apologised for the delay and gave a new return date."),
     "dossier.decided": _("The agency decided on your dossier."),
     "result.delivered": _("The result was delivered."),
     "result.issued": _("The signed result was issued."),
@@ -29,7 +30,16 @@ EVENT_TEXT = {
 PUBLIC_EVENTS = frozenset(EVENT_TEXT)
 
 
+# A dossier filed at the one-stop desk (counter.py): the officer acted, not the applicant.
+COUNTER_EVENT_TEXT = {
+    "dossier.created": _("The one-stop desk started the dossier for you."),
+    "dossier.submitted": _("The one-stop desk filed the dossier for you."),
+}
+
+
 def describe(event) -> str:
+    if (event.payload or {}).get("channel") == "counter" and event.type in COUNTER_EVENT_TEXT:
+        return str(COUNTER_EVENT_TEXT[event.type])
     return str(EVENT_TEXT.get(event.type, _("The dossier was updated.")))
 
 

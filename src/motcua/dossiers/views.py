@@ -391,6 +391,8 @@ def _track_context(request, dossier, *, message_form=None) -> dict:
         "rated": request.GET.get("rated") == "1",
         "intake_refusal": instruction_selectors.get_intake_refusal(dossier)
         if dossier.state == DossierState.REJECTED_AT_INTAKE else None,
+        # Apologies with their new return dates (form 04) and the stop notice (form 05).
+        **instruction_selectors.delay_summary(dossier),
     }
     if dossier.state in (DossierState.DECIDED, DossierState.DELIVERED):
         decided = next((item for item in reversed(context["timeline"]) if item["type"] == "dossier.decided"), None)

@@ -26,9 +26,13 @@ EVENT_TEXT = {
     "result.signing_failed": _("The result document could not be signed. The decision stands; the applicant gets the result once it is signed."),
     "receipt.issued": _("The receipt was issued."),
     "intake_refusal.issued": _("The refusal notice (form 03) was issued."),
+    "dossier.apologised": _("The agency apologised for the delay and gave a new return date."),
+    "apology.issued": _("The apology letter (form 04) was issued."),
+    "stop_notice.issued": _("The stop notice (form 05) was issued."),
     "survey.answered": _("The applicant rated the service."),
     "opinion.requested": _("An expert's opinion was requested."),
     "opinion.answered": _("The expert gave their opinion."),
+    "annotations.updated": _("The internal annotations were updated."),
 }
 MESSAGE_FROM_AGENCY = _("The agency wrote to the applicant.")
 MESSAGE_FROM_APPLICANT = _("The applicant wrote to the agency.")
@@ -50,7 +54,16 @@ def _detail(payload: dict) -> str:
     return ""
 
 
+# A dossier filed at the one-stop desk (dossiers/counter.py): the officer acted for the applicant.
+COUNTER_EVENT_TEXT = {
+    "dossier.created": _("The dossier was started at the one-stop desk for the applicant."),
+    "dossier.submitted": _("The dossier was filed at the one-stop desk for the applicant."),
+}
+
+
 def describe(event) -> str:
+    if (event.payload or {}).get("channel") == "counter" and event.type in COUNTER_EVENT_TEXT:
+        return str(COUNTER_EVENT_TEXT[event.type])
     if event.type == "message.sent":
         return str(MESSAGE_FROM_AGENCY if (event.payload or {}).get("from_agency") else MESSAGE_FROM_APPLICANT)
     return str(EVENT_TEXT.get(event.type, OTHER_EVENT))
