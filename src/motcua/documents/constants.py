@@ -29,3 +29,19 @@ CODE_GROUP = 4
 # Rate limits of the public pages, per client address (requests per window).
 UPLOAD_LIMIT = (20, 10 * 60)
 LOOKUP_LIMIT = (60, 10 * 60)
+
+
+class ResultTemplateDecision(models.TextChoices):
+    """Which decisions a result template is for. The decision values are those of
+    dossiers.constants.Decision (documents does not import dossiers: a test checks they agree);
+    ANY is the template used when a decision has none of its own. Stored: never rename."""
+
+    ANY = "any", _("Every decision")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    WITHOUT_FOLLOW_UP = "without_follow_up", _("Closed without follow-up")
+
+
+# Result templates: sizes an administrator may write (the body is a page or two of a legal letter).
+RESULT_TEMPLATE_TITLE_MAX_LENGTH = 200
+RESULT_TEMPLATE_BODY_MAX_LENGTH = 10_000

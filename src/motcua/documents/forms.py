@@ -1,4 +1,4 @@
-"""Forms of the public verification pages."""
+"""Forms of the public verification pages, and of the result templates (back office)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from motcua.core.forms import AccessibleFormMixin
 
 from .codes import normalise_code
-from .constants import MAX_UPLOAD_BYTES
+from .constants import MAX_UPLOAD_BYTES, RESULT_TEMPLATE_TITLE_MAX_LENGTH
 
 
 class CodeLookupForm(AccessibleFormMixin, forms.Form):
@@ -71,3 +71,27 @@ class FileCheckForm(AccessibleFormMixin, forms.Form):
                 _("This file is not a PDF. Choose the PDF file of the document (its name usually ends in .pdf)."), code="not_pdf"
             )
         return upload
+
+
+class ResultTemplateForm(AccessibleFormMixin, forms.Form):
+    """The wording of a procedure's result document for one kind of decision (back office).
+    Placeholders are checked by documents.result_templates, whose messages land on the fields."""
+
+    title = forms.CharField(
+        label=_("Title of the document"),
+        help_text=_("Printed in capitals under the letterhead, for example GIẤY XÁC NHẬN. Placeholders work here too."),
+        max_length=RESULT_TEMPLATE_TITLE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"lang": "vi"}),
+        error_messages={"required": _("Enter the title of the document."),
+                        "max_length": _("Write at most %(limit_value)s characters (it has %(show_value)s).")},
+    )
+    body = forms.CharField(
+        label=_("Text of the document"),
+        help_text=_("Plain text in Vietnamese. Leave an empty line between paragraphs. Write placeholders in square "
+                    "brackets, such as [applicant.name] or [field:identifier]; the list is below."),
+        # The length is checked by the service once line breaks are normalised (browsers post
+        # "\r\n"), so that the limit is the one the administrator sees.
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true", "lang": "vi"}),
+        error_messages={"required": _("Write the text of the document.")},
+    )

@@ -1,11 +1,18 @@
-"""Issued documents: signed PDFs kept as issued, and found again by their public code or hash."""
+"""Issued documents (signed PDFs kept as issued, found again by their public code or hash) and
+the result templates administrators write for each procedure."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
 
-from .constants import DocumentKind
+from .constants import (
+    RESULT_TEMPLATE_BODY_MAX_LENGTH,
+    RESULT_TEMPLATE_TITLE_MAX_LENGTH,
+    DocumentKind,
+    ResultTemplateDecision,
+)
 
 
 def _upload_to(document: "IssuedDocument", filename: str) -> str:
@@ -39,3 +46,33 @@ class IssuedDocument(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.reference})"
+
+
+class ResultTemplate(TimeStampedModel):
+    """The wording of a procedure's result document for one kind of decision, written by the
+    procedure's administrators: a title and plain-text paragraphs with placeholders
+    (documents/placeholders.py, docs/result-templates.md). Never markup or template code.
+
+    Changed only through documents.result_templates (checked: no unknown placeholder)."""
+
+    procedure = models.ForeignKey(
+        "procedures.Procedure", verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="result_templates"
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=ResultTemplateDecision.choices)
+    title = models.CharField(_("title"), max_length=RESULT_TEMPLATE_TITLE_MAX_LENGTH)
+    body = models.TextField(_("text"), max_length=RESULT_TEMPLATE_BODY_MAX_LENGTH)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("result template")
+        verbose_name_plural = _("result templates")
+        ordering = ["procedure_id", "decision"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "decision"], name="documents_one_result_template_per_decision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_decision_display()})"

@@ -333,4 +333,5 @@ def clone_procedure(*, actor, procedure: Procedure, agency: Agency | None = None
         for d in procedure.required_documents.all()
     )
     _copy_revision(selectors.get_draft(procedure=procedure), procedure=clone, number=1)
+    signals.procedure_cloned.send(sender=Procedure, procedure=clone, source=procedure, actor=actor)
     return clone

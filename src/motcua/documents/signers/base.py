@@ -93,7 +93,9 @@ class SignatureProvider(Plugin):
     def sign_pdf(self, data: bytes, *, signer: SignerProfile) -> bytes:
         """The PDF `data` with a PAdES signature added as an incremental update.
 
-        Raises SignerNotConfigured when the key material is missing or cannot be opened."""
+        Raises SignerNotConfigured when the key material is missing, SigningKeyUnreadable when it
+        cannot be opened (wrong password), SigningCertificateExpired / SigningCertificateNotYetValid
+        when the certificate is not valid now (checked before signing)."""
         raise NotImplementedError
 
     def verify(self, data: bytes) -> Verification:

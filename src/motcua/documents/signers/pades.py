@@ -31,7 +31,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
-from ..errors import SignerNotConfigured
+from ..errors import SignerNotConfigured, SigningCertificateExpired, SigningCertificateNotYetValid
 from .base import SignatureProvider, SignerProfile, Verification, VerificationStatus
 
 logger = logging.getLogger(__name__)
@@ -120,6 +120,22 @@ def verify_pdf(data: bytes) -> Verification:
     return Verification(VerificationStatus.VALID, detail=summaries, **found)
 
 
+def check_certificate_validity(certificate: asn1_x509.Certificate, *, now: datetime | None = None) -> None:
+    """Raise SigningCertificateExpired / SigningCertificateNotYetValid unless `now` is within the
+    certificate's validity. pyHanko signs with an expired certificate without a word; the
+    document would then fail every verification, ours included, with a vaguer message."""
+    now = now or datetime.now(tz=UTC)
+    validity = certificate["tbs_certificate"]["validity"]
+    not_before, not_after = validity["not_before"].native, validity["not_after"].native
+    subject = certificate.subject.human_friendly
+    if now > not_after:
+        raise SigningCertificateExpired(expired_on=not_after.date(),
+                                        detail=f"the signing certificate ({subject}) expired on {not_after:%Y-%m-%d %H:%M} UTC")
+    if now < not_before:
+        raise SigningCertificateNotYetValid(valid_from=not_before.date(),
+                                            detail=f"the signing certificate ({subject}) is valid from {not_before:%Y-%m-%d %H:%M} UTC")
+
+
 class PadesProvider(SignatureProvider):
     """A provider whose key is held locally and loaded by `load_signer`."""
 
@@ -129,6 +145,7 @@ class PadesProvider(SignatureProvider):
 
     def sign_pdf(self, data: bytes, *, signer: SignerProfile) -> bytes:
         pyhanko_signer = self.load_signer(self.options(signer))
+        check_certificate_validity(pyhanko_signer.signing_cert)
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         existing = len(writer.prev.embedded_signatures)
         metadata = signers.PdfSignatureMetadata(
@@ -163,10 +180,10 @@ class PadesProvider(SignatureProvider):
             return [*problems, error.detail or str(error)]
 
         certificate = pyhanko_signer.signing_cert
-        now = datetime.now(tz=UTC)
-        validity = certificate["tbs_certificate"]["validity"]
-        if not validity["not_before"].native <= now <= validity["not_after"].native:
-            problems.append(f"{self.id}: the signing certificate is not valid now (valid until {validity['not_after'].native:%Y-%m-%d})")
+        try:
+            check_certificate_validity(certificate)
+        except SignerNotConfigured as error:
+            problems.append(f"{self.id}: {error.detail}")
         if roots:
             context = ValidationContext(trust_roots=roots, allow_fetching=False)
             intermediates = list(pyhanko_signer.cert_registry)

@@ -11,7 +11,7 @@ from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder, load_pri
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from ..errors import SignerNotConfigured
+from ..errors import SignerNotConfigured, SigningKeyUnreadable
 from .pades import PadesProvider
 from .registry import signature_providers
 
@@ -46,7 +46,7 @@ class PemProvider(PadesProvider):
             certificate = load_cert_from_pemder(options.cert_path)
             chain = list(load_certs_from_pemder(options.chain_paths)) if options.chain_paths else []
         except (OSError, ValueError, TypeError) as error:
-            raise SignerNotConfigured(detail=f"pem: cannot read the key or certificates: {error}") from error
+            raise SigningKeyUnreadable(detail=f"pem: cannot read the key or certificates (wrong SIGNING_PEM_KEY_PASSWORD?): {error}") from error
         return signers.SimpleSigner(
             signing_cert=certificate, signing_key=key, cert_registry=SimpleCertificateStore.from_certs(chain)
         )

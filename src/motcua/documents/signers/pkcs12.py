@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pyhanko.sign import signers
 
-from ..errors import SignerNotConfigured
+from ..errors import SignerNotConfigured, SigningKeyUnreadable
 from .pades import PadesProvider
 from .registry import signature_providers
 
@@ -37,4 +37,4 @@ class Pkcs12Provider(PadesProvider):
                 path.read_bytes(), other_certs=[], passphrase=options.password.encode() or None
             )
         except (OSError, ValueError) as error:
-            raise SignerNotConfigured(detail=f"pkcs12: cannot open {path} (wrong SIGNING_P12_PASSWORD?): {error}") from error
+            raise SigningKeyUnreadable(detail=f"pkcs12: cannot open {path} (wrong SIGNING_P12_PASSWORD?): {error}") from error
