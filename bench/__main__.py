@@ -22,9 +22,10 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    from . import procedure_step, submission
+    from . import export, inbox, procedure_step, submission
 
-    benchmarks = {"procedure_step": procedure_step.run, "submission": submission.run}
+    benchmarks = {"procedure_step": procedure_step.run, "submission": submission.run, "export": export.run,
+                  "inbox": inbox.run}
     chosen = argv or list(benchmarks)
     report = {"started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": {
         "python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}, "results": {}}
