@@ -16,6 +16,9 @@ fi
 $PY manage.py db_worker --queue-name '*' --no-reload > var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+# The daily job (cron in production, README "Running at scale"): staff reminders and digests.
+# Idempotent per day, so starting the demo again the same day sends nothing twice.
+$PY manage.py notifications_daily >> var/worker.log 2>&1 || echo "notifications_daily failed: see var/worker.log" >&2
 
 $PY manage.py demo_logins
 echo

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.portal",
     "motcua.instruction",
+    "motcua.notifications",
     "motcua.api",
     "motcua.demo",
 ]
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "motcua.core.context_processors.branding",
+                "motcua.notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -1,13 +1,22 @@
 """Appending to a dossier's event log (hash-chained, `seq` per dossier).
 
-Call only with the dossier row locked (services lock it), in the transaction of the change."""
+Call only with the dossier row locked (services lock it), in the transaction of the change.
+
+Consumers: other apps react to events without this app knowing them (DESIGN.md §1: consumers
+of events, never hooks in views). An app registers a consumer in `on_commit_consumers` from its
+`AppConfig.ready()`, with the event types it wants; every event of those types written by
+`append_event` or `save_with_event` (the only places events are saved) calls the consumer with the
+event's id once the transaction that wrote it has committed (never for a rolled-back change). A
+consumer should only enqueue a task: it runs in the request that made the change."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from motcua.core.hashing import chain_hash
@@ -17,6 +26,50 @@ from .models import Dossier, DossierEvent
 
 def _utc(moment) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat()
+
+
+@dataclass(frozen=True)
+class EventConsumer:
+    name: str
+    """Stable, unique name (registering the same name again replaces the consumer)."""
+    types: frozenset[str]
+    """The event types it is called for."""
+    handle: Callable[[int], None]
+    """Called with the event's id after commit; an exception is logged, not raised (robust)."""
+
+
+class EventConsumers:
+    """The registry of after-commit consumers of dossier events (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._consumers: dict[str, EventConsumer] = {}
+
+    def register(self, name: str, *, types: Iterable[str], handle: Callable[[int], None]) -> EventConsumer:
+        consumer = EventConsumer(name=name, types=frozenset(types), handle=handle)
+        self._consumers[name] = consumer
+        return consumer
+
+    def unregister(self, name: str) -> None:
+        self._consumers.pop(name, None)
+
+    def for_type(self, event_type: str) -> list[EventConsumer]:
+        return [c for c in self._consumers.values() if event_type in c.types]
+
+    def all(self) -> list[EventConsumer]:
+        return list(self._consumers.values())
+
+
+on_commit_consumers = EventConsumers()
+
+
+def _schedule_consumers(event: DossierEvent) -> None:
+    for consumer in on_commit_consumers.for_type(event.type):
+        # robust: a failing consumer (its queue down) must not turn a committed change into an error
+        # page. A closure, not functools.partial: Django logs the failure with the callback's __qualname__.
+        def call(handle=consumer.handle, event_id=event.pk) -> None:
+            handle(event_id)
+
+        transaction.on_commit(call, robust=True)
 
 
 def next_event(
@@ -50,6 +103,7 @@ def append_event(
                        to_state=to_state, at=at)
     event.save(force_insert=True)
     Dossier.objects.filter(pk=dossier.pk).update(last_event_seq=event.seq, last_event_hash=event.hash)
+    _schedule_consumers(event)
     return event
 
 
@@ -67,6 +121,7 @@ def save_with_event(dossier: Dossier, *, update_fields, event: DossierEvent) -> 
     if connection.vendor != "postgresql" or expressions:
         event.save(force_insert=True)
         dossier.save(update_fields=update_fields)
+        _schedule_consumers(event)
         return
     inserted = [f for f in DossierEvent._meta.concrete_fields if not f.primary_key]
     updated = [Dossier._meta.get_field(name) for name in update_fields]
@@ -92,6 +147,7 @@ def save_with_event(dossier: Dossier, *, update_fields, event: DossierEvent) -> 
         raise DatabaseError("Save with update_fields did not affect any rows.")
     event.pk = row[0]
     event._state.adding, event._state.db = False, connection.alias
+    _schedule_consumers(event)
 
 
 def verify_chain(dossier: Dossier) -> bool:
