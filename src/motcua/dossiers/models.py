@@ -17,7 +17,7 @@ from motcua.agencies.models import Agency
 from motcua.core.models import PublicIdModel, TimeStampedModel
 from motcua.procedures.models import Procedure, Revision
 
-from .constants import NATIONAL_STATUS, ActorRole, Decision, DossierState, RepresentationKind, ScanStatus
+from .constants import NATIONAL_STATUS, ActorRole, Decision, DossierChannel, DossierState, RepresentationKind, ScanStatus
 
 
 class Dossier(PublicIdModel, TimeStampedModel):
@@ -31,6 +31,9 @@ class Dossier(PublicIdModel, TimeStampedModel):
     # The applicant's identity when the dossier was started, with its source (OIDC claims).
     identity = models.JSONField(_("applicant identity"), default=dict, blank=True)
     state = models.CharField(_("state"), max_length=24, choices=DossierState.choices, default=DossierState.DRAFT)
+    # Not indexed on its own: four values, always read with the agency and the state (inbox,
+    # exports) whose index narrows the rows first.
+    channel = models.CharField(_("filed through"), max_length=12, choices=DossierChannel.choices, default=DossierChannel.ONLINE)
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
     code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
     values = models.JSONField(_("answers"), default=dict, blank=True)
@@ -45,8 +48,17 @@ class Dossier(PublicIdModel, TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("result delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A closed dossier that staff filed away: it leaves the back office's working tabs (archive tab).
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     # Code and names without diacritics (core.text.search_key), for the back office's search.
     search_key = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
+    # Routing (instruction/routing.py): the instructor group the dossier is with, and the
+    # instructor formally in charge of it. Kept on the row so the inbox filters and orders by
+    # them through one index.
+    group = models.ForeignKey("instruction.InstructorGroup", verbose_name=_("instructor group"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="dossiers")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="assigned_dossiers")
     last_event_seq = models.PositiveIntegerField(default=0, editable=False)
     last_event_hash = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -58,6 +70,13 @@ class Dossier(PublicIdModel, TimeStampedModel):
             models.Index(fields=["agency", "state", "-submitted_at"], name="dossiers_agency_state"),
             models.Index(fields=["state", "last_saved_at"], name="dossiers_state_saved"),
             models.Index(fields=["procedure", "is_test"], name="dossiers_procedure_test"),
+            # The inbox: a tab (states) of the user's agencies or groups, most urgent first.
+            models.Index(fields=["agency", "state", "due_at"], name="dossiers_agency_state_due"),
+            models.Index(fields=["group", "state", "due_at"], name="dossiers_group_state_due"),
+            models.Index(fields=["assignee", "state", "due_at"], name="dossiers_assignee_state_due"),
+            # The archive tab: the archived dossiers, most recently changed first.
+            models.Index(fields=["agency", "state", "-updated_at"], name="dossiers_agency_archived",
+                         condition=models.Q(archived_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
