@@ -20,7 +20,9 @@ urlpatterns = [
     path("agencies/", include("motcua.agencies.urls")),
     path("dossiers/", include("motcua.dossiers.urls")),
     path("verify/", include("motcua.documents.urls")),
+    path("backoffice/procedures/<uuid:public_id>/result-templates/", include("motcua.documents.template_urls")),
     path("backoffice/procedures/", include("motcua.procedures.urls")),
+    path("backoffice/notifications/", include("motcua.notifications.urls")),
     path("backoffice/", include("motcua.instruction.urls")),
     path("django-admin/", admin.site.urls),
     path("api/", include("motcua.api.urls")),  # /api/v1/ (ninja) and /api/oauth/token/

@@ -32,6 +32,19 @@ class DossierInvalid(MotcuaError):
         self.step = step
 
 
+class FilingInvalid(DossierInvalid):
+    """A dossier filed for an applicant at the one-stop desk (counter.py) cannot be accepted:
+    `identity` maps the applicant's identity fields to messages; `errors` and `ineligible` are
+    those of the answers and files, as in DossierInvalid."""
+
+    code = "filing_invalid"
+    default_message = _("Some information must be corrected before the dossier can be filed.")
+
+    def __init__(self, message=None, *, identity=None, errors=None, ineligible=None):
+        super().__init__(message, errors=errors, ineligible=ineligible)
+        self.identity = identity or {}
+
+
 class DraftExpired(MotcuaError):
     code = "draft_expired"
     default_message = _("This draft was deleted because it was not changed for a long time.")

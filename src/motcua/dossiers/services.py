@@ -366,37 +366,49 @@ def submit_dossier(*, actor, dossier: Dossier | None = None, public_id=None, now
                 return dossier  # a double click or a replayed POST: the same dossier
             raise InvalidTransition()
         _check_editable_draft(actor, dossier)
-        procedure = dossier.procedure
-        if not dossier.is_test and (procedure.status != ProcedureStatus.ACTIVE or dossier.revision.state == RevisionState.DRAFT):
-            raise ProcedureNotOpen()
-        today = timezone.localdate(now)
-        result = runtime.validate_all(revision=dossier.revision, data=dossier.values, today=today,
-                                      context=runtime.CleanContext(today=today, source="api"))
-        if not result.is_valid:
-            compiled = runtime.compile_revision(dossier.revision)
-            raise DossierInvalid(errors=result.errors, ineligible=[payload for _rule, payload in result.ineligible],
-                                 step=_first_error_step(compiled, result.errors))
-        if dossier.representation == RepresentationKind.PERSON and not dossier.represented.get("mandate"):
-            raise DossierInvalid(errors={"__mandate": [str(_("Attach the mandate that allows you to file for this person."))]})
-        changes: dict[str, Any] = {"submitted_at": now}
-        if not _same_json(result.values, dossier.values):
-            changes["values"] = result.values  # only when validation changed them (hidden answers cleared...)
-        if procedure.level == ServiceLevel.FULL_ONLINE:
-            # Fully online procedures start the legal clock at submission; others at reception.
-            changes["due_at"] = deadlines.expected_return(procedure=procedure, start=now)
-        if dossier.is_test:
-            changes["code"] = f"TEST-{today:%y%m%d}-{secrets.token_hex(3).upper()}"
-        else:
-            # The receipt is queued before the code is taken: the agency's counter row stays
-            # locked from then until commit, so as little as possible happens after it (a
-            # rollback removes the queued task with the rest).
-            _enqueue_after_submission(dossier.pk)
-            changes["code"] = _allocate_code(dossier.agency, today)
-        changes["search_key"] = dossier_search_key(dossier, code=changes["code"])
-        transition_dossier(dossier=dossier, name="submit", actor=actor, role=ActorRole.APPLICANT, changes=changes, at=now,
-                           payload={"code": changes["code"], "revision": dossier.revision.number,
-                                    "due_at": changes["due_at"].isoformat() if changes.get("due_at") else None})
+        submit_locked(dossier, actor=actor, role=ActorRole.APPLICANT, now=now)
     return dossier
+
+
+def submit_locked(dossier: Dossier, *, actor, role: str, now, queue_receipt: bool = True, extra_payload: dict | None = None) -> None:
+    """The submission itself, on a locked draft whose permission the caller checked (the
+    applicant above, the one-stop desk in counter.py): validate every answer, refuse while an
+    ineligibility rule holds, clear hidden answers, give the code and, for fully online
+    procedures, the expected return date; queue the receipt unless `queue_receipt` is False
+    (a dossier received in the same transaction gets it from the reception). `extra_payload`
+    is added to the event's. Raises ProcedureNotOpen, DossierInvalid, DailyLimitReached."""
+    procedure = dossier.procedure
+    if not dossier.is_test and (procedure.status != ProcedureStatus.ACTIVE or dossier.revision.state == RevisionState.DRAFT):
+        raise ProcedureNotOpen()
+    today = timezone.localdate(now)
+    result = runtime.validate_all(revision=dossier.revision, data=dossier.values, today=today,
+                                  context=runtime.CleanContext(today=today, source="api"))
+    if not result.is_valid:
+        compiled = runtime.compile_revision(dossier.revision)
+        raise DossierInvalid(errors=result.errors, ineligible=[payload for _rule, payload in result.ineligible],
+                             step=_first_error_step(compiled, result.errors))
+    if dossier.representation == RepresentationKind.PERSON and not dossier.represented.get("mandate"):
+        raise DossierInvalid(errors={"__mandate": [str(_("Attach the mandate that allows you to file for this person."))]})
+    changes: dict[str, Any] = {"submitted_at": now}
+    if not _same_json(result.values, dossier.values):
+        changes["values"] = result.values  # only when validation changed them (hidden answers cleared...)
+    if procedure.level == ServiceLevel.FULL_ONLINE:
+        # Fully online procedures start the legal clock at submission; others at reception.
+        changes["due_at"] = deadlines.expected_return(procedure=procedure, start=now)
+    if dossier.is_test:
+        changes["code"] = f"TEST-{today:%y%m%d}-{secrets.token_hex(3).upper()}"
+    else:
+        # The receipt is queued before the code is taken: the agency's counter row stays
+        # locked from then until commit, so as little as possible happens after it (a
+        # rollback removes the queued task with the rest).
+        if queue_receipt:
+            _enqueue_after_submission(dossier.pk)
+        changes["code"] = _allocate_code(dossier.agency, today)
+    changes["search_key"] = dossier_search_key(dossier, code=changes["code"])
+    transition_dossier(dossier=dossier, name="submit", actor=actor, role=role, changes=changes, at=now,
+                       payload={"code": changes["code"], "revision": dossier.revision.number,
+                                "due_at": changes["due_at"].isoformat() if changes.get("due_at") else None,
+                                **(extra_payload or {})})
 
 
 def dossier_search_key(dossier: Dossier, *, code: str) -> str:
@@ -654,6 +666,13 @@ def open_supplement_request(dossier: Dossier) -> SupplementRequest | None:
     return dossier.supplement_requests.filter(answered_at__isnull=True).order_by("-created_at", "-pk").first()
 
 
+def _apology_extension(dossier: Dossier) -> int:
+    """The working days the agency's apology letters (form 04, "dossier.apologised" events,
+    instruction/delays.py) added to the legal deadline: a recomputed due date keeps them."""
+    extensions = dossier.events.filter(type="dossier.apologised").values_list("payload__extension_working_days", flat=True)
+    return sum(int(days or 0) for days in extensions)
+
+
 def _clock_start(dossier: Dossier):
     """When the legal clock of the dossier started: at submission for fully online
     procedures, at reception otherwise (see submit_dossier)."""
@@ -707,18 +726,27 @@ def answer_supplement(*, actor, dossier: Dossier, data: dict[str, Any], now=None
                     errors.setdefault(sid, []).append(str(_("The file was not received correctly. Send it again.")))
         if errors or result.ineligible:
             raise DossierInvalid(errors=errors, ineligible=[payload for _rule, payload in result.ineligible])
-        changes: dict[str, Any] = {"values": result.values}
+        # The staff's private annotations are not the applicant's answers: validation leaves them
+        # out, and they are kept as stored (instruction/annotations.py).
+        compiled = runtime.compile_revision(dossier.revision)
+        values = {**result.values, **{sid: value for sid, value in dossier.values.items()
+                                      if sid in compiled.by_id and compiled.by_id[sid].private}}
+        # Each requested answer the applicant changed, old and new: the staff page shows its history.
+        answered = [{"field": sid, "old": dossier.values.get(sid), "new": values.get(sid)}
+                    for sid in supplement.field_ids if not _same_json(dossier.values.get(sid), values.get(sid))]
+        changes: dict[str, Any] = {"values": values}
         start = _clock_start(dossier)
         if dossier.due_at and start:
             pauses = [(p.started_at, p.ended_at or now) for p in dossier.clock_pauses.all()]
-            due = deadlines.expected_return(procedure=dossier.procedure, start=start, pauses=pauses)
+            due = deadlines.expected_return(procedure=dossier.procedure, start=start, pauses=pauses,
+                                            extension_working_days=_apology_extension(dossier))
             if due is not None:
                 changes["due_at"] = due
         supplement.answered_at = now
         supplement.save(update_fields=["answered_at", "updated_at"])
         transition_dossier(dossier=dossier, name=_ANSWER_TRANSITIONS[supplement.resume_state], actor=actor,
                            role=ActorRole.APPLICANT, changes=changes, at=now, payload={
-                               "supplement_request": supplement.pk,
+                               "supplement_request": supplement.pk, "changes": answered,
                                "due_at": changes["due_at"].isoformat() if changes.get("due_at") else None})
     return dossier
 

@@ -40,7 +40,7 @@ from motcua.dossiers.events import append_event
 from motcua.dossiers.models import Dossier
 from motcua.procedures.constants import ServiceLevel
 
-from . import permissions, selectors
+from . import annotations, letters, permissions, result_text, routing, selectors
 from .constants import DeliveryChannel
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,8 @@ def receive_dossier(*, actor, dossier: Dossier, note: str = "") -> Dossier:
     Procedures that are not fully online start their legal clock now (one-stop rules, Decree
     61/2018/NĐ-CP then 118/2025/NĐ-CP: the receipt issued at reception gives the return date),
     so `due_at` is computed from the reception instant on the working-day calendar; fully
-    online procedures keep the date set at submission. After commit: the receipt (form 01) is
+    online procedures keep the date set at submission. The dossier goes to its instructor group
+    (routing.route_dossier). After commit: the receipt (form 01) is
     issued if it was not yet, and the applicant is told by e-mail.
 
     Permission: a receiving officer of the dossier's agency, or a superuser (others: NotFound).
@@ -94,6 +95,8 @@ def receive_dossier(*, actor, dossier: Dossier, note: str = "") -> Dossier:
         dossier_services.transition_dossier(dossier=dossier, name="receive", actor=actor, role=ActorRole.RECEPTION,
                                             changes=changes, at=now,
                                             payload={"note": note, "due_at": due_at.isoformat() if due_at else None})
+        # The desk hands the dossier to the instructor group its answers route it to (form 06).
+        routing.route_dossier(dossier=dossier, actor=actor, role=ActorRole.RECEPTION)
         dossier_id = dossier.pk
         transaction.on_commit(lambda: _enqueue_after_reception(dossier_id))
     logger.info("dossier.received dossier=%s actor=%s", dossier.pk, getattr(actor, "pk", None))
@@ -158,28 +161,13 @@ def start_instruction(*, actor, dossier: Dossier) -> Dossier:
 
 
 def _intake_refusal_context(dossier: Dossier, event) -> dict:
-    """What form 03 prints: the letterhead and the applicant as on the receipt (form 01), the
-    date, the reasons and the officer of the refusal event. Vietnamese, as the form is."""
-    receipt = dossier_receipts.receipt_context(dossier)
+    """What form 03 prints: what every letter prints (letters.letter_context), the reasons and
+    the officer of the refusal event."""
     refused_at = event.created_at if event is not None else dossier.closed_at or timezone.now()
     officer = event.actor if event is not None else None
-    return {
-        "dossier_code": dossier.code,
-        "governing_body": receipt.governing_body,
-        "agency_name": receipt.agency_name,
-        "desk_name": receipt.desk_name,
-        "place_name": receipt.place_name,
-        "issued_on_text": vietnamese_date(refused_at),
-        "applicant_name": receipt.applicant_name,
-        "applicant_address": receipt.applicant_address,
-        "applicant_phone": receipt.applicant_phone,
-        "applicant_email": receipt.applicant_email,
-        "procedure_name": receipt.procedure_name,
-        "submitted_on_text": vietnamese_date(dossier.submitted_at) if dossier.submitted_at else "",
-        "reasons": event.payload.get("reasons", "") if event is not None else "",
-        "refused_by": officer.get_full_name() if officer is not None else "",
-        "tracking_url": receipt.tracking_url,
-    }
+    context = letters.letter_context(dossier, at=refused_at, officer=officer)
+    return {**context, "reasons": event.payload.get("reasons", "") if event is not None else "",
+            "refused_by": context["officer_name"]}
 
 
 def issue_intake_refusal(*, dossier: Dossier):
@@ -193,17 +181,11 @@ def issue_intake_refusal(*, dossier: Dossier):
     if existing is not None:
         return existing
     event = dossier.events.select_related("actor").filter(type="dossier.rejected_at_intake").order_by("-seq").first()
-    context = _intake_refusal_context(dossier, event)
-    document = document_services.issue_document(
-        kind=DocumentKind.INTAKE_REFUSAL, reference=dossier.code, title=INTAKE_REFUSAL_TITLE,
-        template_name=INTAKE_REFUSAL_TEMPLATE, context=context, agency=dossier.agency,
-        signer_profile=default_signer_profile(location=context["place_name"]),
+    return letters.issue_letter(
+        dossier=dossier, kind=DocumentKind.INTAKE_REFUSAL, title=INTAKE_REFUSAL_TITLE,
+        template_name=INTAKE_REFUSAL_TEMPLATE, context=_intake_refusal_context(dossier, event),
+        event_type="intake_refusal.issued",
     )
-    with transaction.atomic():
-        locked = dossier_services.lock_dossier(dossier)
-        append_event(locked, type="intake_refusal.issued", actor=None, actor_role=ActorRole.SYSTEM,
-                     payload={"document": document.code, "sha256": document.sha256})
-    return document
 
 
 # --- Decision and result document ---------------------------------------------------------------
@@ -240,13 +222,15 @@ def decide_dossier(*, actor, dossier: Dossier, decision: str, motivation: str = 
     Permission: an instructor of the dossier's agency, or a superuser (others, receiving
     officers included: NotFound). Raises InvalidTransition (not in instruction), InputInvalid
     (fields "decision"; "motivation": missing for a refusal or a closure, or longer than
-    RESULT_MOTIVATION_MAX_LENGTH); nothing is changed then."""
+    RESULT_MOTIVATION_MAX_LENGTH; a required internal annotation still empty, by its stable
+    id: annotations.check_required_annotations); nothing is changed then."""
     motivation = (motivation or "").strip()
     with transaction.atomic():
         dossier = dossier_services.lock_dossier(dossier)
         permissions.check_can_decide(actor, dossier)
         _check_allowed("decide", dossier, ActorRole.INSTRUCTOR)
         _check_decision(decision, motivation)
+        annotations.check_required_annotations(dossier)
         now = timezone.now()
         dossier_services.transition_dossier(dossier=dossier, name="decide", actor=actor, role=ActorRole.INSTRUCTOR,
                                             changes={"decision": decision, "decided_at": now}, at=now,
@@ -265,7 +249,8 @@ def _enqueue_result(dossier_id: int) -> None:
 
 def _result_context(dossier: Dossier, *, decision: str, motivation: str, decided_at, officer) -> dict:
     """What the result document prints: the letterhead, the procedure's result, the applicant,
-    the main answers, the decision with its motivation, and the signing officer."""
+    the main answers, the decision with its motivation, and the signing officer; or, when the
+    procedure has a result template for the decision, its title and text (result_text.py)."""
     from django.utils import translation
 
     from motcua.procedures import rendering, runtime
@@ -277,7 +262,7 @@ def _result_context(dossier: Dossier, *, decision: str, motivation: str, decided
         sections = [section for section in rendering.summary_sections(compiled, dossier.values, hidden=hidden)
                     if section["rows"]]
     procedure = dossier.procedure
-    return {
+    context = {
         "dossier_code": dossier.code,
         "governing_body": receipt.governing_body,
         "agency_name": receipt.agency_name,
@@ -296,6 +281,9 @@ def _result_context(dossier: Dossier, *, decision: str, motivation: str, decided
         "signed_by": officer.get_full_name() if officer is not None else "",
         "tracking_url": receipt.tracking_url,
     }
+    # The procedure's own wording for this decision, when its administrators wrote one.
+    return result_text.apply_result_template(context, dossier=dossier, compiled=compiled, hidden=hidden,
+                                             decision=decision, motivation=motivation, decided_at=decided_at)
 
 
 def preview_result_pdf(*, actor, dossier: Dossier, decision: str, motivation: str = "") -> bytes:
@@ -345,7 +333,9 @@ def record_result_signing_failure(*, dossier: Dossier, error) -> None:
     with transaction.atomic():
         locked = dossier_services.lock_dossier(dossier)
         append_event(locked, type="result.signing_failed", actor=None, actor_role=ActorRole.SYSTEM,
-                     payload={"error": getattr(error, "code", "signing_failed"), "reason": str(getattr(error, "message", error))})
+                     payload={"error": getattr(error, "code", "signing_failed"), "reason": str(getattr(error, "message", error)),
+                              # What the staff page needs to say it again in the reader's language.
+                              "params": dict(getattr(error, "params", {}))})
 
 
 def retry_result_signing(*, actor, dossier: Dossier) -> Dossier:
@@ -388,3 +378,32 @@ def deliver_result(*, actor, dossier: Dossier, channel: str) -> Dossier:
                                             payload={"channel": channel, "document": result.code if result else None})
     logger.info("result.delivered dossier=%s channel=%s actor=%s", dossier.pk, channel, getattr(actor, "pk", None))
     return dossier
+
+
+# --- Archive ------------------------------------------------------------------------------------
+
+CLOSED_STATES = selectors.CLOSED_STATES
+
+
+def archive_dossier(*, actor, dossier: Dossier) -> Dossier:
+    """File a closed dossier away: it leaves the "decided and closed" tab for the archive tab.
+    Its state does not change (the national status stays). Permission: who may instruct it
+    (NotFound otherwise). Raises InvalidTransition when the dossier is not closed. Archiving
+    an archived dossier changes nothing."""
+    with transaction.atomic():
+        dossier = dossier_services.lock_dossier(dossier)
+        permissions.check_can_instruct(actor, dossier)
+        if dossier.state not in CLOSED_STATES:
+            raise InvalidTransition(message=_("Only a closed dossier (result delivered, refused, withdrawn or stopped) can be archived."))
+        if dossier.archived_at is not None:
+            return dossier
+        dossier.archived_at = timezone.now()
+        dossier.save(update_fields=["archived_at", "updated_at"])
+        append_event(dossier, type="dossier.archived", actor=actor, actor_role=permissions.instruction_role(actor, dossier))
+    return dossier
+
+
+def check_decision(decision: str, motivation: str) -> None:
+    """InputInvalid unless `decision` and `motivation` are acceptable (bulk decisions check
+    them before queueing)."""
+    _check_decision(decision, motivation)

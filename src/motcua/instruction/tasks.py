@@ -63,20 +63,28 @@ def email_intake_refusal(dossier_id: int) -> None:
         return
     event = dossier.events.filter(type="dossier.rejected_at_intake").order_by("-seq").first()
     document = selectors.get_intake_refusal(dossier)
+    _email_applicant(dossier, template="dossiers/email/rejected_at_intake", document=document,
+                     filename=f"phieu-tu-choi-tiep-nhan-{dossier.code}.pdf",
+                     context={"reasons": event.payload.get("reasons", "") if event is not None else "",
+                              "refusal_attached": document is not None})
+    logger.info("intake_refusal.emailed dossier=%s attached=%s", dossier.pk, document is not None)
+
+
+def _email_applicant(dossier: Dossier, *, template: str, context: dict, document=None, filename: str = "") -> None:
+    """E-mail the applicant `template` + ".txt" (subject: `template` + "_subject.txt") in their
+    language, with `context` added to the usual values, and the signed `document` attached when
+    given (as `filename`)."""
     language = dossier.applicant.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {"dossier": dossier, "procedure": dossier.procedure, "site_url": settings.SITE_URL,
-                   "administration": settings.ADMINISTRATION_NAME,
-                   "reasons": event.payload.get("reasons", "") if event is not None else "",
-                   "refusal_attached": document is not None}
-        subject = " ".join(render_to_string("dossiers/email/rejected_at_intake_subject.txt", context).split())
-        body = render_to_string("dossiers/email/rejected_at_intake.txt", context)
+                   "administration": settings.ADMINISTRATION_NAME, **context}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[dossier.applicant.email])
     if document is not None:
         with document.file.open("rb") as handle:
-            message.attach(f"phieu-tu-choi-tiep-nhan-{dossier.code}.pdf", handle.read(), "application/pdf")
+            message.attach(filename, handle.read(), "application/pdf")
     message.send()
-    logger.info("intake_refusal.emailed dossier=%s attached=%s", dossier.pk, document is not None)
 
 
 @task()
@@ -124,3 +132,85 @@ def email_opinion_request(opinion_id: int) -> None:
         body = render_to_string("instruction/email/opinion_request.txt", context)
     EmailMultiAlternatives(subject=subject, body=body, to=[opinion.expert_email]).send()
     logger.info("opinion.emailed opinion=%s dossier=%s", opinion.pk, opinion.dossier_id)
+
+
+# --- Delays and stops (instruction/delays.py) ------------------------------------------------------
+
+
+@task()
+def issue_apology_letter(dossier_id: int, seq: int) -> None:
+    """Render, sign and store the letter (form 04) of the apology event `seq`, then e-mail the
+    applicant. The applicant is e-mailed even if signing fails (without the PDF): the new date
+    is what matters to them."""
+    from . import delays, selectors
+
+    dossier = _dossier(dossier_id)
+    if dossier is None:
+        return
+    if selectors.get_apology_letter(dossier, seq=seq) is not None:
+        return  # issued (and e-mailed) by an earlier run
+    try:
+        delays.issue_apology_letter(dossier=dossier, seq=seq)
+    finally:
+        email_apology.enqueue(dossier_id, seq)
+
+
+@task()
+def email_apology(dossier_id: int, seq: int) -> None:
+    """Tell the applicant the reason of the delay and the new return date, with the signed
+    letter (form 04) attached when it was issued."""
+    from . import selectors
+
+    dossier = _dossier(dossier_id)
+    if dossier is None or not dossier.applicant.email:
+        return
+    apology = next((a for a in selectors.list_apologies(dossier) if a.seq == seq), None)
+    if apology is None:
+        return
+    _email_applicant(dossier, template="instruction/email/apology", document=apology.letter,
+                     filename=f"phieu-xin-loi-{dossier.code}.pdf",
+                     context={"apology": apology, "letter_attached": apology.letter is not None})
+    logger.info("apology.emailed dossier=%s seq=%s attached=%s", dossier.pk, seq, apology.letter is not None)
+
+
+@task()
+def issue_stop_notice(dossier_id: int) -> None:
+    """Render, sign and store the notice (form 05) of a stopped dossier, then e-mail the
+    applicant (even if signing fails, without the PDF)."""
+    from . import delays, selectors
+
+    dossier = _dossier(dossier_id)
+    if dossier is None or dossier.state != DossierState.STOPPED:
+        return
+    if selectors.get_stop_notice(dossier) is not None:
+        return  # issued (and e-mailed) by an earlier run
+    try:
+        delays.issue_stop_notice(dossier=dossier)
+    finally:
+        email_stop_notice.enqueue(dossier_id)
+
+
+@task()
+def email_stop_notice(dossier_id: int) -> None:
+    """Tell the applicant that processing stopped and why, with the signed notice (form 05)
+    attached when it was issued."""
+    from . import selectors
+
+    dossier = _dossier(dossier_id)
+    if dossier is None or not dossier.applicant.email or dossier.state != DossierState.STOPPED:
+        return
+    event = selectors.get_stop_event(dossier)
+    notice = selectors.get_stop_notice(dossier)
+    _email_applicant(dossier, template="instruction/email/stopped", document=notice,
+                     filename=f"thong-bao-dung-giai-quyet-{dossier.code}.pdf",
+                     context={"reason": (event.payload or {}).get("reason", "") if event else "",
+                              "notice_attached": notice is not None})
+    logger.info("stop_notice.emailed dossier=%s attached=%s", dossier.pk, notice is not None)
+
+
+@task()
+def run_bulk_action(job_id: int) -> None:
+    """Apply a bulk action to its dossiers, resuming where an earlier run stopped (instruction/bulk.py)."""
+    from . import bulk
+
+    bulk.run_bulk_action(job_id)

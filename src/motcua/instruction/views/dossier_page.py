@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.accounts.decorators import staff_required
 from motcua.core.errors import MotcuaError, NotFound, PermissionDenied
+from motcua.core.forms import add_domain_errors
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers import states
@@ -22,8 +23,9 @@ from motcua.dossiers.errors import AttachmentRejected, InputInvalid, InvalidTran
 from motcua.procedures import rendering, runtime
 from motcua.procedures.fields.registry import field_types
 
-from .. import opinions, permissions, selectors
+from .. import annotations, delays, opinions, permissions, selectors
 from ..forms import (
+    ApologyForm,
     DecideForm,
     DeliverForm,
     OpinionRequestForm,
@@ -31,9 +33,11 @@ from ..forms import (
     RejectIntakeForm,
     StaffMessageForm,
     StartInstructionForm,
+    StopForm,
     SupplementRequestForm,
 )
 from ..timeline import staff_timeline
+from . import annotations as annotation_views
 
 # Staff read the state in their own words where the applicant's label speaks to the applicant.
 STAFF_STATE_LABELS = {
@@ -67,19 +71,6 @@ def answerable_fields(compiled) -> list:
     return fields
 
 
-def _annotation_rows(compiled, values) -> list[dict]:
-    """The private fields (instructor annotations) of the form, with what is recorded so far."""
-    rows = []
-    for field in compiled.fields:
-        field_type = field_types[field.type]
-        if not field.private or field.parent_id or not field_type.has_value:
-            continue
-        value = values.get(field.stable_id)
-        text = rendering.safe_display(field_type, value, compiled.options[field.stable_id]) if value not in (None, "", [], {}) else ""
-        rows.append({"label": field.label, "text": text, "id": field.stable_id})
-    return rows
-
-
 def _holds(check, user, dossier) -> bool:
     try:
         check(user, dossier)
@@ -105,6 +96,8 @@ def _available_actions(user, dossier) -> dict[str, bool]:
         # Delivery is the one-stop desk's step (states.py); the agency's dossier staff may record it.
         "deliver": can_instruct and states.allowed("deliver_result", state=state, role=ActorRole.RECEPTION),
         "opinion": can_instruct and state == DossierState.IN_INSTRUCTION,
+        "apology": can_instruct and delays.can_apologise(dossier),
+        "stop": can_decide and states.allowed("stop", state=state, role=ActorRole.INSTRUCTOR),
     }
 
 
@@ -135,7 +128,7 @@ def page_context(request, dossier, *, failed=None) -> dict:
     forms = {
         "receive": ReceiveForm(), "reject": RejectIntakeForm(), "supplement": SupplementRequestForm(fields=answerable),
         "start": StartInstructionForm(), "message": StaffMessageForm(), "decide": DecideForm(), "deliver": DeliverForm(),
-        "opinion": OpinionRequestForm(),
+        "opinion": OpinionRequestForm(), "apology": ApologyForm(), "stop": StopForm(),
     }
     if failed is not None:
         forms[failed.prefix] = failed
@@ -146,16 +139,20 @@ def page_context(request, dossier, *, failed=None) -> dict:
     decision_event = selectors.get_decision_event(dossier) if dossier.decision else None
     attachments = [{"file": a, "label": _file_label(compiled, a.field_key)}
                    for a in selectors.list_attachments_for_staff(dossier=dossier)]
+    events = list(dossier_selectors.list_events(dossier=dossier))
+    history = annotations.value_history(events)  # the annotations' and answers' changes, from the same events
     return {
         "dossier": dossier, "procedure": dossier.procedure,
         "state_label": STAFF_STATE_LABELS.get(dossier.state, dossier.get_state_display()),
         "deadline": deadline, "deadline_label": selectors.DEADLINE_LABELS.get(deadline, ""),
         "address": _address_text((dossier.identity or {}).get("address")),
         "birth_date": parse_date(str((dossier.identity or {}).get("birth_date") or "")),
-        "sections": rendering.summary_sections(compiled, dossier.values, hidden=evaluation.hidden),
-        "annotations": _annotation_rows(compiled, dossier.values),
+        "sections": annotation_views.with_answer_changes(
+            compiled, rendering.summary_sections(compiled, dossier.values, hidden=evaluation.hidden), history),
+        "annotation_form": annotation_views.section(request.user, dossier, compiled, hidden=evaluation.hidden, history=history),
+        "value_history": history,
         "attachments": attachments,
-        "timeline": staff_timeline(dossier_selectors.list_events(dossier=dossier)),
+        "timeline": staff_timeline(events),
         "thread": dossier_selectors.list_messages(dossier=dossier),
         "supplement": supplement,
         "supplement_fields": [compiled.by_id[sid].label for sid in supplement.field_ids if sid in compiled.by_id] if supplement else [],
@@ -163,9 +160,18 @@ def page_context(request, dossier, *, failed=None) -> dict:
         "result": result,
         "motivation": (decision_event.payload or {}).get("motivation", "") if decision_event is not None else "",
         "signing_failure": selectors.result_signing_failure(dossier) if dossier.decision and result is None else None,
+        "can_sign_again": bool(dossier.decision) and result is None and _holds(permissions.check_can_decide, request.user, dossier),
         "opinions": opinions.list_opinions(dossier=dossier),
         "forms": forms, "failed_form": failed,
+        **_routing_panel(request.user, dossier, failed),
+        **selectors.delay_summary(dossier),
     }
+
+
+def _routing_panel(user, dossier, failed):
+    from .routing import routing_panel  # the panel's module imports this one
+
+    return routing_panel(user, dossier, failed)
 
 
 @staff_required
@@ -187,11 +193,7 @@ def attempt(request, dossier, form, call):
         try:
             return call(form.cleaned_data), 200, dossier
         except InputInvalid as invalid:
-            for name, problems in invalid.fields.items():
-                for problem in problems:
-                    form.add_error(name if name in form.fields else None, problem)
-            if not invalid.fields:
-                form.add_error(None, str(invalid.message))
+            add_domain_errors(form, invalid)
         except AttachmentRejected as rejected:
             form.add_error("files" if "files" in form.fields else None, str(rejected.message))
         except InvalidTransition as refused:
