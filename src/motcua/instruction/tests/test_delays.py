@@ -9,6 +9,7 @@ import io
 
 import pypdf
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from pyhanko.keys import load_cert_from_pemder
@@ -227,6 +228,7 @@ def test_the_signed_apology_letter_is_issued_once_emailed_and_shown_to_the_appli
 
     # The applicant's tracking page shows the new date, the reason and the letter.
     client.force_login(dossier.applicant)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"  # the page's English texts are asserted
     page = client.get(reverse("dossiers:dossier-track", args=[dossier.public_id])).content.decode()
     assert "Delay and new return date" in page and "Sở Tài nguyên" in page
     assert reverse("documents:document-download", args=[letter.code]) in page
@@ -243,8 +245,9 @@ def test_each_apology_gets_its_own_letter(signing_pki, django_capture_on_commit_
         delays.issue_apology(actor=instructor, dossier=dossier, reason="Lần 2", new_due_on=_later_working_day(dossier, 1))
     first, second = selectors.list_apologies(dossier)
     assert first.letter.code != second.letter.code and second.previous_due_at == first.due_at
-    assert [item["text"] for item in staff_timeline(dossier.events.all()) if item["type"] == "apology.issued"] == [
-        "The apology letter (form 04) was issued."] * 2
+    with translation.override("en"):
+        texts = [item["text"] for item in staff_timeline(dossier.events.all()) if item["type"] == "apology.issued"]
+    assert texts == ["The apology letter (form 04) was issued."] * 2
 
 
 # --- Stop (form 05) -------------------------------------------------------------------------------
@@ -277,6 +280,7 @@ def test_stopping_closes_the_dossier_stops_the_clock_and_sends_the_signed_notice
     assert dossier.events.filter(type="stop_notice.issued").count() == 1 and len(mailoutbox) == 1
 
     client.force_login(dossier.applicant)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"  # the page's English texts are asserted
     page = client.get(reverse("dossiers:dossier-track", args=[dossier.public_id])).content.decode()
     assert "Why processing was stopped" in page and "Sở Tài nguyên" in page
     assert reverse("documents:document-download", args=[notice.code]) in page

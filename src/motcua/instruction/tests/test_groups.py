@@ -4,6 +4,7 @@ deletion rules, members, and the CSV import (all rows checked first; new account
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from motcua.accounts.constants import Role
 from motcua.accounts.tests.factories import CitizenFactory, StaffFactory
@@ -16,6 +17,12 @@ from .. import groups, services
 from ..models import GroupMembership, InstructorGroup
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):  # the messages asserted below are the English msgids
+        yield
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from motcua.agencies import selectors as agency_selectors
 from motcua.core.errors import NotFound
 from motcua.dossiers.errors import InputInvalid
 
-from .. import columns as column_registry
 from .. import bulk, inbox, permissions, preferences, selectors
+from .. import columns as column_registry
 from ..inbox_forms import SavedFilterForm
 
 

@@ -138,7 +138,9 @@ def test_map_draws_an_area_and_redraws_typed_coordinates(page_factory, live_serv
     page.goto(url)
     page.locator(".leaflet-container").wait_for()
     page.locator(".leaflet-pm-toolbar .leaflet-pm-icon-polygon").click()
-    corners = [(0.5, 0.6), (0.85, 0.6), (0.7, 0.9)]  # below the tool's own buttons (Finish, Cancel...)
+    # Below the tool's own buttons (Finish, Cancel...) and above the attribution, whose links
+    # (OpenStreetMap...) wrap onto two lines at 320 px and would leave the page.
+    corners = [(0.5, 0.55), (0.85, 0.55), (0.7, 0.78)]
     for x, y in corners + corners[:1]:  # clicking the first corner again closes the area
         _click_map(page, x, y)
     coordinates = page.locator(f"textarea[name='{fields['map']}']")
